@@ -1,0 +1,93 @@
+"""The Document model: ordered blocks (paragraphs, headings, tables of cells) over one canonical text."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+BlockKind = Literal["paragraph", "heading", "table"]
+
+
+@dataclass
+class Cell:
+    """A table cell at its origin position; a merged cell covers rowspan × colspan grid positions."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    span: tuple[int, int]
+    text: str
+
+
+@dataclass
+class Block:
+    """A paragraph, heading or table with its span in the document text."""
+
+    index: int
+    kind: BlockKind
+    span: tuple[int, int]
+    style: Optional[str] = None
+    page: Optional[int] = None
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """One canonical text; every block and cell knows its [start, end) span in it."""
+
+    format: str
+    text: str
+    blocks: list[Block]
+
+
+class DocumentBuilder:
+    """Assembles blocks into one text: a paragraph is a line, a table row is a line of tab-separated cells."""
+
+    def __init__(self, format: str):
+        self.format = format
+        self._parts: list[str] = []
+        self._length = 0
+        self._blocks: list[Block] = []
+
+    def _append(self, text: str) -> tuple[int, int]:
+        if self._parts:
+            self._parts.append("\n")
+            self._length += 1
+        start = self._length
+        self._parts.append(text)
+        self._length += len(text)
+        return start, self._length
+
+    def paragraph(self, text: str, style: str | None = None, heading: bool = False) -> None:
+        kind = "heading" if heading else "paragraph"
+        self._blocks.append(Block(len(self._blocks), kind, self._append(text), style=style))
+
+    def table(self, rows: list[list[tuple[int, int, int, str]]]) -> None:
+        """Add a table given per row its origin cells as (col, rowspan, colspan, text)."""
+        cells: list[Cell] = []
+        start = None
+        for r, row in enumerate(rows):
+            line = "\t".join(text for _, _, _, text in row)
+            line_start, _ = self._append(line)
+            start = line_start if start is None else start
+            offset = line_start
+            for col, rowspan, colspan, text in row:
+                cells.append(Cell(r, col, rowspan, colspan, (offset, offset + len(text)), text))
+                offset += len(text) + 1
+        if start is None:
+            return
+        self._blocks.append(Block(len(self._blocks), "table", (start, self._length), cells=cells))
+
+    def build(self) -> Document:
+        return Document(self.format, "".join(self._parts), self._blocks)
+
+
+def document_from_text(text: str, format: str = "txt") -> Document:
+    """A plain text as a Document: each line is a paragraph, spans index into `text` unchanged."""
+    blocks = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            blocks.append(Block(len(blocks), "paragraph", (offset, offset + len(line))))
+        offset += len(line) + 1
+    return Document(format, text, blocks)

@@ -1,0 +1,27 @@
+"""Typed errors for input we cannot read; each names the file and the cause in one line."""
+from __future__ import annotations
+
+
+class ExtractorError(Exception):
+    """A file could not be turned into a report. str() is the one-line message shown to users."""
+
+    def __init__(self, path: str, cause: str):
+        super().__init__(f"{path}: {cause}")
+        self.path = path
+        self.cause = cause
+
+
+class UnsupportedFormat(ExtractorError):
+    """The file's format is not one we read (or its content does not match its name)."""
+
+
+class CorruptDocument(ExtractorError):
+    """The file claims a format but its content is damaged or unsafe to open."""
+
+
+class EmptyDocument(ExtractorError):
+    """The file holds no text at all."""
+
+
+class UndecodableText(ExtractorError):
+    """A text file whose encoding cannot be determined without producing mojibake."""

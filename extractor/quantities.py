@@ -1,0 +1,185 @@
+"""Find every number with its unit in a text: amounts, percentages, counts, scores, areas ... valued exactly.
+
+The grammar is generic; which words are units, multipliers, qualifiers and non-quantities (dates, document
+numbers, enumeration marks) comes from patterns/*.toml.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+import regex
+
+from . import patterns
+from .normalise import normalise
+from .numerals import parse_numeral
+from .record import Quantity
+
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MASK = "\x00"
+
+
+@dataclass(frozen=True)
+class UnitWord:
+    """One way of writing a unit: its kind, normalised unit and how many normalised units it is worth."""
+
+    kind: str
+    unit: str
+    factor: Decimal
+
+
+def _alternation(words) -> str:
+    """A regex alternation of literal words, longest first so 平方公里 wins over 公里."""
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    units: dict[str, UnitWord]
+    prefixes: dict[str, dict]
+    inner: dict[str, dict]
+    suffixes: dict[str, dict]
+    quantity: regex.Pattern
+    exclusions: list[regex.Pattern]
+
+
+@cache
+def _grammar() -> _Grammar:
+    units_data = patterns.load("units")
+    not_followed_by = units_data["not_followed_by"]
+    units: dict[str, UnitWord] = {}
+    for table_name, table in units_data.items():
+        if table_name == "not_followed_by":
+            continue
+        kind = table.get("kind", table_name)
+        for word, factor in table["words"].items():
+            units[word] = UnitWord(kind, table["unit"] or word, Decimal(factor))
+    unit_alternatives = []
+    for word in sorted(units, key=len, reverse=True):
+        blocked = not_followed_by.get(word)
+        guard = f"(?![{regex.escape(blocked)}])" if blocked else ""
+        unit_alternatives.append(regex.escape(word) + guard)
+    unit = "|".join(unit_alternatives)
+
+    numerals = patterns.load("numerals")
+    digits = "".join(numerals["digits"])
+    places = "".join(numerals["places"])
+    mult = _alternation(numerals["multipliers"]["words"])
+    percent_words = _alternation(numerals["percent_words"]["words"])
+
+    qualifiers = patterns.load("qualifiers")
+    prefix = _alternation(qualifiers["prefix"])
+    inner = _alternation(qualifiers["inner"])
+    suffix = _alternation(qualifiers["suffix"])
+    sep = _alternation(qualifiers["range"]["separators"])
+
+    arabic_run = rf"(?:{_ARABIC})(?:[{places}]+(?:{_ARABIC}))*"
+    chinese_run = rf"(?:[{digits}]|[十拾])[{digits}{places}]*"
+    inner_before_unit = rf"(?:(?P<inner>{inner})(?=\s?(?:{mult})?(?:{unit})))?"
+    tail = rf"(?:\s?(?P<suffix>{suffix}))?"
+    pattern = rf"""
+        (?:(?P<prefix>{prefix})\s?)?
+        (?:
+            (?P<pword>{percent_words})(?P<pnum>{chinese_run}|{_ARABIC})
+          |
+            (?<![\d.])(?P<sign>(?<![\d%)）])-)?
+            (?P<num>{arabic_run})
+            (?:(?P<mult1>{mult})?\s?(?P<sep>{sep})\s?(?P<num2>{arabic_run}))?
+            {inner_before_unit}
+            (?:\s?(?P<mult>{mult}))?
+            (?:(?P<inner2>{inner})(?=(?:{unit})))?
+            (?:\s?(?P<unit>{unit}))?
+          |
+            (?<!第[{digits}十]*[、,]?)
+            (?P<cnum>{chinese_run})
+            (?:(?P<cinner>{inner})(?=(?:{unit})))?
+            (?P<cunit>{unit})
+        )
+        {tail}
+    """
+    exclusions = [regex.compile(p, regex.M) for p in patterns.load("exclusions")["patterns"].values()]
+    return _Grammar(units, qualifiers["prefix"], qualifiers["inner"], qualifiers["suffix"],
+                    regex.compile(pattern, regex.X), exclusions)
+
+
+def _mask_exclusions(text: str, grammar: _Grammar) -> str:
+    """Blank out dates, document numbers, enumeration marks ... so they cannot be read as quantities."""
+    chars = list(text)
+    for pattern in grammar.exclusions:
+        for m in pattern.finditer(text):
+            for i in range(m.start(), m.end()):
+                if not chars[i].isspace():
+                    chars[i] = _MASK
+    return "".join(chars)
+
+
+def _qualify(m: regex.Match, grammar: _Grammar) -> tuple[bool, str | None]:
+    approx, comparison = False, None
+    for group, table in (("prefix", grammar.prefixes), ("inner", grammar.inner), ("inner2", grammar.inner),
+                         ("cinner", grammar.inner), ("suffix", grammar.suffixes)):
+        word = m.group(group)
+        if word:
+            approx = approx or table[word].get("approx", False)
+            comparison = table[word].get("comparison", comparison)
+    return approx, comparison
+
+
+def _read(m: regex.Match, grammar: _Grammar) -> dict:
+    """Kind, value(s) and unit of one match of the quantity grammar."""
+    approx, comparison = _qualify(m, grammar)
+    fields = {"approx": approx, "comparison": comparison, "low": None, "high": None}
+    if m.group("pword"):
+        return fields | {"kind": "percent", "value": parse_numeral(m.group("pnum")), "unit": "%",
+                         "unit_text": m.group("pword"), "unit_from": "text"}
+    if m.group("cnum"):
+        numeral, mult, unit_text = m.group("cnum"), "", m.group("cunit")
+    else:
+        numeral, mult, unit_text = m.group("num"), m.group("mult") or "", m.group("unit")
+    unit_word = grammar.units.get(unit_text) if unit_text else None
+    factor = unit_word.factor if unit_word else Decimal(1)
+    sign = -1 if m.group("sign") else 1
+    value = sign * parse_numeral(numeral + mult) * factor
+    if m.group("num2"):
+        low_mult = m.group("mult1") or mult
+        fields["low"] = sign * parse_numeral(numeral + low_mult) * factor
+        fields["high"] = parse_numeral(m.group("num2") + mult) * factor
+        value = None
+    return fields | {
+        "kind": unit_word.kind if unit_word else "number",
+        "value": value,
+        "unit": unit_word.unit if unit_word else None,
+        "unit_text": (mult + (unit_text or "")) or None,
+        "unit_from": "text" if unit_word else None,
+    }
+
+
+def _join_money_parts(found: list[dict]) -> list[dict]:
+    """Join 5元3角2分 into one amount: after 元/角 money, an adjacent 角 or 分 is a smaller coin, not a score."""
+    joined: list[dict] = []
+    for q in found:
+        before = joined[-1] if joined else None
+        if (before and before["kind"] == "amount" and before["end"] == q["start"]
+                and before["unit_text"].endswith(("元", "角")) and q["unit_text"] in ("角", "分")):
+            cents = q["value"] / 100 if q["kind"] == "score" else q["value"]
+            before.update(end=q["end"], value=before["value"] + cents, unit_text=before["unit_text"] + q["unit_text"])
+        else:
+            joined.append(q)
+    return joined
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in `text`, in order, each with its exact source substring and [start, end) span."""
+    grammar = _grammar()
+    norm = normalise(text)
+    masked = _mask_exclusions(norm.text, grammar)
+    found = []
+    for m in grammar.quantity.finditer(masked):
+        start, end = norm.source_span(m.start(), m.end())
+        found.append(_read(m, grammar) | {"start": start, "end": end})
+    return [_quantity(i, text, q) for i, q in enumerate(_join_money_parts(found), 1)]
+
+
+def _quantity(index: int, text: str, q: dict) -> Quantity:
+    start, end = q.pop("start"), q.pop("end")
+    return Quantity(id=f"q{index}", text=text[start:end], span=(start, end), **q)
