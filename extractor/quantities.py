@@ -86,10 +86,14 @@ def _grammar() -> _Grammar:
             (?<![\d.])(?P<sign>(?<![\d%)）])-)?
             (?P<num>{arabic_run})
             (?:(?P<mult1>{mult})?\s?(?P<sep>{sep})\s?(?P<num2>{arabic_run}))?
-            {inner_before_unit}
-            (?:\s?(?P<mult>{mult}))?
-            (?:(?P<inner2>{inner})(?=(?:{unit})))?
-            (?:\s?(?P<unit>{unit}))?
+            (?:
+                \s?(?P<unit>{unit})        # a unit word right after the number wins: 2百分点, 500千克
+              |
+                {inner_before_unit}
+                (?:\s?(?P<mult>{mult}))?
+                (?:(?P<inner2>{inner})(?=(?:{unit})))?
+                (?:\s?(?P<unit>{unit}))?
+            )
           |
             (?<!第[{digits}十]*[、,]?)
             (?P<cnum>{chinese_run})
