@@ -16,6 +16,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/extractor extract corpus/*.txt corpus/*.docx --pretty
 
+eval: $(STAMP)
+	$(BIN)/extractor eval ../shared/corpus-dev
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
 

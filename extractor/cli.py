@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from contextlib import contextmanager
 
@@ -41,6 +43,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, format_report
+
+    if not os.path.isdir(args.directory):
+        _fail(f"{args.directory}: not a directory")
+        return 2
+    result = evaluate(args.directory)
+    if args.json:
+        print(json.dumps(result.as_dict(with_misses=args.show_misses), ensure_ascii=False, indent=2))
+    else:
+        print(format_report(result, show_misses=args.show_misses))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -50,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pretty", action="store_true", help="indented JSON for reading")
     p.add_argument("-o", "--output", metavar="FILE", help="write records to FILE instead of stdout")
     p.set_defaults(run=cmd_extract)
+
+    p = commands.add_parser("eval", help="score extraction against gold annotations (<id>.gold.json)")
+    p.add_argument("directory", metavar="DIR")
+    p.add_argument("--json", action="store_true", help="one JSON object with every metric and document")
+    p.add_argument("--show-misses", action="store_true", help="list every miss and false hit with context")
+    p.set_defaults(run=cmd_eval)
     return parser
 
 

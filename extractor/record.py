@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Generic, Literal, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -49,6 +49,116 @@ class Quantity(_Model):
     comparison: Optional[Comparison] = None
 
 
+T = TypeVar("T")
+
+ReportKind = Literal["department_overall", "project", "policy", "final_accounts", "budget", "other"]
+DepartmentSource = Literal["body", "title", "cover", "file_name"]
+
+
+class Stated(_Model, Generic[T]):
+    """A value read from the document, with the words that state it and their span."""
+
+    value: T
+    text: str
+    span: Span
+
+
+class StatedText(Stated[str]):
+    pass
+
+
+class StatedYear(Stated[int]):
+    pass
+
+
+class StatedNumber(Stated[Number]):
+    pass
+
+
+class StatedKind(Stated[ReportKind]):
+    pass
+
+
+class StatedDepartment(Stated[str]):
+    source: DepartmentSource = Field(description="Where the name came from: body text, title, a cover field "
+                                     "such as 部门(单位)名称, or the file name as a last resort.")
+
+
+class ReportMeta(_Model):
+    title: Optional[StatedText] = None
+    kind: Optional[StatedKind] = None
+    fiscal_year: Optional[StatedYear] = None
+    department: Optional[StatedDepartment] = None
+    region: Optional[StatedText] = None
+
+
+class Fact(_Model):
+    """One attributed value: the long table researchers load."""
+
+    field: str = Field(description="Canonical field name, e.g. budget.basic.planned.")
+    value: Number
+    unit: Optional[str]
+    quantity: str = Field(description="Id of the quantity this fact rests on.")
+    text: str
+    span: Span
+
+
+class CellRef(_Model):
+    table: int = Field(description="Index of the table block in the document.")
+    row: int
+    col: int
+
+
+class IndicatorValue(_Model):
+    """A target or actual value of an indicator: the text as written plus the quantity read from it, if any."""
+
+    text: str
+    quantity: Optional[str] = None
+
+
+class Category(_Model):
+    """A scored category row of the indicator system (一级指标 such as 产出指标, or a 二级 sub-category)."""
+
+    name: str
+    level: Literal[1, 2] = 1
+    weight: Optional[Number] = None
+    score: Optional[Number] = None
+    deduction: Optional[Number] = None
+    span: Span
+
+
+class Indicator(_Model):
+    """A leaf indicator (三级指标) with its target, actual, weight and score."""
+
+    id: str
+    category: Optional[str] = None
+    subcategory: Optional[str] = None
+    name: str
+    number: Optional[str] = Field(None, description="The item number as written (1、 → '1'), for gap checks.")
+    target: Optional[IndicatorValue] = None
+    actual: Optional[IndicatorValue] = None
+    weight: Optional[Number] = None
+    score: Optional[Number] = None
+    deduction: Optional[Number] = None
+    deviation_reason: Optional[str] = None
+    span: Span
+    cell: Optional[CellRef] = None
+
+
+class Evaluation(_Model):
+    total_score: Optional[StatedNumber] = None
+    grade: Optional[StatedText] = None
+    categories: list[Category] = []
+    indicators: list[Indicator] = []
+
+
+class Item(_Model):
+    """A listed problem or measure."""
+
+    text: str
+    span: Span
+
+
 class Source(_Model):
     path: str
     sha256: str
@@ -62,4 +172,9 @@ class Report(_Model):
     schema_version: str = SCHEMA_VERSION
     source: Source
     text: str = Field(description="The document text that every span indexes into.")
+    report: ReportMeta = ReportMeta()
     quantities: list[Quantity]
+    facts: list[Fact] = []
+    evaluation: Evaluation = Evaluation()
+    problems: list[Item] = []
+    measures: list[Item] = []
