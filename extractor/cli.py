@@ -57,6 +57,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .record import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object with every metric and document")
     p.add_argument("--show-misses", action="store_true", help="list every miss and false hit with context")
     p.set_defaults(run=cmd_eval)
+
+    p = commands.add_parser("schema", help="print the JSON Schema of a record")
+    p.set_defaults(run=cmd_schema)
     return parser
 
 

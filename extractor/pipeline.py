@@ -5,14 +5,30 @@ import hashlib
 from pathlib import Path
 
 from .document import Document, document_from_text
+from .fields import facts_from, label_quantities
+from .findings import find_findings
+from .indicators import is_item_line, read_indicators
 from .load import load_bytes, read_file
+from .meta import find_grade, read_meta, total_score
 from .quantities import find_quantities
-from .record import Report, Source
+from .record import Evaluation, Report, Source
+from .structure import find_sections
 
 
 def build_report(document: Document, source: Source) -> Report:
     """Run every stage after loading over one Document."""
-    return Report(source=source, text=document.text, quantities=find_quantities(document.text))
+    text = document.text
+    meta = read_meta(text, source.path)
+    sections = find_sections(document, is_item_line)
+    default_subject = "total" if meta.kind is not None and meta.kind.value == "project" else None
+    quantities = label_quantities(document, find_quantities(text), sections, default_subject)
+    facts = facts_from(quantities)
+    categories, indicators = read_indicators(document, sections, quantities)
+    evaluation = Evaluation(total_score=total_score(facts), grade=find_grade(text), categories=categories,
+                            indicators=indicators)
+    problems, measures = find_findings(document, sections)
+    return Report(source=source, text=text, report=meta, sections=sections, quantities=quantities, facts=facts,
+                  evaluation=evaluation, problems=problems, measures=measures)
 
 
 def extract(path: str | Path) -> Report:

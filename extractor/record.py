@@ -30,6 +30,12 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class CellRef(_Model):
+    table: int = Field(description="Index of the table block in the document.")
+    row: int
+    col: int
+
+
 class Quantity(_Model):
     """A number found in the document, valued exactly, with the text and span it was read from."""
 
@@ -47,6 +53,12 @@ class Quantity(_Model):
         description="Where the unit came from: written with the number, or a table header.")
     approx: bool = False
     comparison: Optional[Comparison] = None
+    label: Optional[str] = Field(None, description="The words that name this quantity, e.g. 基本支出预算安排.")
+    field: Optional[str] = Field(None, description="Canonical field when attributable, else null.")
+    section: Optional[str] = Field(None, description="Id of the innermost section holding it.")
+    block: Optional[int] = Field(None, description="Index of the document block holding it.")
+    cell: Optional[CellRef] = Field(None, description="Table cell holding it, when in a table.")
+    page: Optional[int] = None
 
 
 T = TypeVar("T")
@@ -103,12 +115,6 @@ class Fact(_Model):
     span: Span
 
 
-class CellRef(_Model):
-    table: int = Field(description="Index of the table block in the document.")
-    row: int
-    col: int
-
-
 class IndicatorValue(_Model):
     """A target or actual value of an indicator: the text as written plus the quantity read from it, if any."""
 
@@ -159,6 +165,21 @@ class Item(_Model):
     span: Span
 
 
+class Section(_Model):
+    """A numbered or styled heading and the text it governs."""
+
+    id: str
+    style: str = Field(description="Numbering style (cn_comma 一、, cn_paren (一), num_comma 1、, num_dot 1., "
+                       "num_paren (1), circled ①) or style:<Word style> for unnumbered headings.")
+    number: Optional[str] = Field(description="The number as written: 七, 3, ②.")
+    value: Optional[int] = Field(description="The number's value, for gap checks.")
+    title: str
+    level: int
+    parent: Optional[str]
+    heading_span: Span
+    span: Span = Field(description="From the heading to the next heading at the same level or above.")
+
+
 class Source(_Model):
     path: str
     sha256: str
@@ -173,8 +194,17 @@ class Report(_Model):
     source: Source
     text: str = Field(description="The document text that every span indexes into.")
     report: ReportMeta = ReportMeta()
+    sections: list[Section] = []
     quantities: list[Quantity]
     facts: list[Fact] = []
     evaluation: Evaluation = Evaluation()
     problems: list[Item] = []
     measures: list[Item] = []
+
+
+def json_schema() -> dict:
+    """The published JSON Schema of a record (serialisation mode: what `extractor extract` writes)."""
+    schema = Report.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://example.invalid/extractor/report-{SCHEMA_VERSION}.schema.json"
+    return schema

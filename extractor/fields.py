@@ -1,0 +1,199 @@
+"""Label each quantity with the words that name it, give it a canonical field when attributable, and list facts.
+
+Vocabulary comes from patterns/fields.toml. A field is given only when the label (with its sentence, section or
+table headers) names it; otherwise the quantity keeps its label and `field` stays null.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Optional
+
+import regex
+
+from . import patterns
+from .document import Block, Cell, Document
+from .quantities import find_quantities
+from .record import CellRef, Fact, Quantity, Section
+
+_LABEL_NOISE = regex.compile(
+    r"^(?:\s|\d{4}\s*年度?|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[、.．]|[一二三四五六七八九十]{1,3}、|其中[:：]?)+")
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    subjects: list[tuple[str, str]]
+    measures: list[tuple[str, str, str]]          # word, measure, kind
+    adjusted_beside_initial: tuple[str, list[str]]
+    direct: list[tuple[str, str, tuple[str, ...]]]  # word, field, kinds it takes
+    shares: list[str]
+    header_unit: regex.Pattern
+    boundaries: str
+    sentence_ends: str
+
+
+def _kinds(kind: str | list[str]) -> tuple[str, ...]:
+    return (kind,) if isinstance(kind, str) else tuple(kind)
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    data = patterns.load("fields")
+    measures_data = dict(data["measures"])
+    beside = measures_data.pop("adjusted_beside_initial")
+    return _Vocabulary(
+        subjects=[(w, subject) for subject, words in data["subjects"].items() for w in words],
+        measures=[(w, m, spec["kind"]) for m, spec in measures_data.items() for w in spec["words"]],
+        adjusted_beside_initial=(beside["when_column"], beside["words"]),
+        direct=[(w, f, _kinds(spec["kind"])) for f, spec in data["direct"].items() for w in spec["words"]],
+        shares=data["shares"]["words"],
+        header_unit=regex.compile(data["header_units"]["pattern"]),
+        boundaries=data["clauses"]["boundaries"],
+        sentence_ends=data["clauses"]["sentence_ends"],
+    )
+
+
+def _nearest(text: str, entries: list[tuple]) -> Optional[tuple]:
+    """The entry whose word ends nearest the end of `text`; the longer word on a tie."""
+    best, best_key = None, None
+    for entry in entries:
+        pos = text.rfind(entry[0])
+        if pos >= 0:
+            key = (pos + len(entry[0]), len(entry[0]))
+            if best_key is None or key > best_key:
+                best, best_key = entry, key
+    return best
+
+
+@dataclass
+class _Context:
+    """Where a quantity stands: its label, the sentence before it, its sections and any table headers."""
+
+    label: str
+    sentence: str
+    section_titles: list[str]
+    column_header: str = ""
+
+
+def _clean_label(raw: str) -> str:
+    return _LABEL_NOISE.sub("", raw).strip(" ：:、")
+
+
+def _clause_start(text: str, position: int, floor: int, boundaries: str) -> int:
+    i = position
+    while i > floor and text[i - 1] not in boundaries:
+        i -= 1
+    return i
+
+
+def _cell_at(block: Block, position: int) -> Optional[Cell]:
+    return next((c for c in block.cells if c.span[0] <= position <= c.span[1]), None)
+
+
+def _header_cell(block: Block, col: int) -> Optional[Cell]:
+    return next((c for c in block.cells if c.row == 0 and c.col <= col < c.col + c.colspan), None)
+
+
+def _row_header(block: Block, cell: Cell) -> str:
+    """The first cell of the row (a merged cell above counts) when it is words, not a number."""
+    first = [c for c in block.cells if c.col == 0 and c.row <= cell.row < c.row + c.rowspan]
+    if not first or first[0] is cell or not first[0].text.strip():
+        return ""
+    return "" if find_quantities(first[0].text) and first[0].text.strip()[0].isdigit() else first[0].text
+
+
+def _block_at(blocks: list[Block], position: int) -> Optional[Block]:
+    return next((b for b in blocks if b.span[0] <= position <= b.span[1]), None)
+
+
+def _header_unit(text: str) -> Optional[Quantity]:
+    """The unit a header or label states, as the quantity '1 <unit>' (kind, unit and factor in one)."""
+    m = _vocabulary().header_unit.search(text)
+    if not m:
+        return None
+    found = find_quantities("1" + (m.group(1) or m.group(2)))
+    return found[0] if found else None
+
+
+def _with_header_unit(q: Quantity, unit_source: str) -> Quantity:
+    if q.kind != "number" or q.value is None:
+        return q
+    unit = _header_unit(unit_source)
+    if unit is None:
+        return q
+    return q.model_copy(update={"kind": unit.kind, "unit": unit.unit, "value": q.value * unit.value,
+                                "unit_text": unit.unit_text, "unit_from": "header"})
+
+
+def _table_preamble(document: Document, block: Block) -> str:
+    """The table's own text plus the paragraph just before it, where 单位：万元 usually stands."""
+    before = document.blocks[block.index - 1] if block.index > 0 else None
+    lead = document.text[before.span[0]:before.span[1]] if before is not None and before.kind != "table" else ""
+    return lead + document.text[block.span[0]:block.span[1]]
+
+
+def _field(q: Quantity, ctx: _Context, previous_field: Optional[str], default_subject: Optional[str]) -> Optional[str]:
+    vocab = _vocabulary()
+    label = ctx.label + ctx.column_header
+    direct = _nearest(label, [e for e in vocab.direct if q.kind in e[2]])
+    if direct:
+        return direct[1]
+    if q.kind == "percent" and any(label.startswith(w) for w in vocab.shares):
+        return f"{previous_field}_share" if previous_field and not previous_field.endswith("_share") else None
+    measure = _nearest(label, [e for e in vocab.measures if e[2] == q.kind])
+    if measure is None:
+        return None
+    name = measure[1]
+    when_column, words = vocab.adjusted_beside_initial
+    if ctx.column_header and measure[0] in words and when_column in ctx.sentence:
+        name = "adjusted"
+    subject = (_nearest(ctx.label, vocab.subjects)
+               or _nearest(ctx.sentence, vocab.subjects)
+               or next((s for t in ctx.section_titles if (s := _nearest(t, vocab.subjects))), None))
+    subject_name = subject[1] if subject else default_subject
+    return f"budget.{subject_name}.{name}" if subject_name else None
+
+
+def label_quantities(document: Document, quantities: list[Quantity], sections: list[Section],
+                     default_subject: Optional[str]) -> list[Quantity]:
+    """Quantities with label, field, section, block and cell set; bare numbers under a unit header get that unit."""
+    vocab = _vocabulary()
+    text = document.text
+    labelled: list[Quantity] = []
+    previous_end, previous_field, sentence_start = 0, None, 0
+    for q in quantities:
+        start = q.span[0]
+        block = _block_at(document.blocks, start)
+        cell = _cell_at(block, start) if block is not None and block.kind == "table" else None
+        floor = max(previous_end, cell.span[0] if cell else 0)
+        raw = text[_clause_start(text, start, floor, vocab.boundaries):start]
+        s_start = _clause_start(text, start, cell.span[0] if cell else 0, vocab.sentence_ends)
+        if s_start != sentence_start:
+            sentence_start, previous_field = s_start, None
+        containing = sorted((s for s in sections if s.span[0] <= start < s.span[1]), key=lambda s: -s.level)
+        ctx = _Context(_clean_label(raw), text[s_start:start], [s.title for s in containing])
+        if cell is not None:
+            header = _header_cell(block, cell.col)
+            ctx.column_header = header.text if header is not None and header is not cell else ""
+            ctx.label = ctx.label or _clean_label(_row_header(block, cell))
+            ctx.sentence = _table_preamble(document, block)
+            q = _with_header_unit(q, ctx.column_header + _table_preamble(document, block))
+        else:
+            q = _with_header_unit(q, raw) if raw.rstrip().endswith((")", "）")) else q
+        field = _field(q, ctx, previous_field, default_subject)
+        previous_field = field or previous_field
+        labelled.append(q.model_copy(update={
+            "label": (ctx.label + ctx.column_header) or None,
+            "field": field,
+            "section": containing[0].id if containing else None,
+            "block": block.index if block is not None else None,
+            "cell": CellRef(table=block.index, row=cell.row, col=cell.col) if cell is not None else None,
+        }))
+        previous_end = q.span[1]
+    return labelled
+
+
+def facts_from(quantities: list[Quantity]) -> list[Fact]:
+    """One fact per quantity that has a field and a single value."""
+    return [Fact(field=q.field, value=q.value, unit=q.unit, quantity=q.id, text=q.text, span=q.span)
+            for q in quantities if q.field and q.value is not None]

@@ -1,0 +1,214 @@
+"""The indicator system: category headings, indicator lines in prose, and 绩效自评表 tables (patterns/indicators.toml)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from typing import Optional
+
+import regex
+
+from . import patterns
+from .document import Block, Cell, Document
+from .record import Category, CellRef, Indicator, IndicatorValue, Quantity, Section
+from .structure import heading_marker
+
+_ROLES = ["category", "subcategory", "name", "target", "actual", "weight", "score", "deduction", "deviation_reason"]
+_NUMERIC = ("weight", "score", "deduction")
+
+
+@cache
+def _rules() -> dict:
+    return patterns.load("indicators")
+
+
+@cache
+def _label_pattern() -> regex.Pattern:
+    """Any indicator label, longest first, with the role it names as the group name."""
+    labels = _rules()["labels"]
+    parts = []
+    for word, role in sorted(((w, r) for r, ws in labels.items() for w in ws), key=lambda e: -len(e[0])):
+        parts.append((word, role))
+    return regex.compile("|".join(f"(?P<{role}_{i}>{regex.escape(word)})" for i, (word, role) in enumerate(parts)))
+
+
+def _labels_in(line: str) -> list[tuple[str, int, int]]:
+    """(role, start, end) of every indicator label in `line`, left to right."""
+    found = []
+    for m in _label_pattern().finditer(line):
+        group = next(name for name, value in m.groupdict().items() if value is not None)
+        found.append((group.rsplit("_", 1)[0], m.start(), m.end()))
+    return found
+
+
+def is_item_line(line: str) -> bool:
+    """An indicator item written as prose: names a target or actual, and a weight or score."""
+    roles = {role for role, _, _ in _labels_in(line)}
+    return all(roles & set(group) for group in _rules()["prose"]["needs_one_of"])
+
+
+def _clean(text: str) -> str:
+    return regex.sub(r"\s+", "", text)
+
+
+def _role_of_label(label: Optional[str], table: dict[str, list[str]]) -> Optional[str]:
+    """Which of the roles in `table` the label ends with (the word nearest the number)."""
+    if not label:
+        return None
+    best = None
+    for role, words in table.items():
+        for word in words:
+            pos = label.rfind(word)
+            if pos >= 0:
+                key = (pos + len(word), len(word))
+                if best is None or key > best[0]:
+                    best = (key, role)
+    return best[1] if best else None
+
+
+def _numbers(quantities: list[Quantity], start: int, end: int) -> list[Quantity]:
+    return [q for q in quantities if start <= q.span[0] < end and q.kind in ("score", "number") and q.value is not None]
+
+
+def _first_quantity(quantities: list[Quantity], start: int, end: int) -> Optional[Quantity]:
+    return next((q for q in quantities if start <= q.span[0] < end), None)
+
+
+def categories_from_headings(document: Document, sections: list[Section], quantities: list[Quantity]) -> list[Category]:
+    """Headings that state a weight and a score: (二)产出指标(分值50分，得50分，未扣分)."""
+    rules = _rules()["category_heading"]
+    table = {k: rules[k] for k in _NUMERIC}
+    found = []
+    for section in sections:
+        start, end = section.heading_span
+        values: dict[str, Decimal] = {}
+        for q in _numbers(quantities, start, end):
+            role = _role_of_label(q.label, table)
+            if role and role not in values:
+                values[role] = q.value
+        if "weight" not in values or "score" not in values:
+            continue
+        line = document.text[start:end]
+        if "deduction" not in values and any(w in line for w in rules["no_deduction"]):
+            values["deduction"] = Decimal(0)
+        found.append(Category(name=section.title, level=1, span=(start, end), **values))
+    return found
+
+
+def _category_at(sections: list[Section], categories: list[Category], position: int) -> Optional[str]:
+    holding = [s for s in sections if s.span[0] <= position < s.span[1] and
+               any(c.span == s.heading_span for c in categories)]
+    return max(holding, key=lambda s: s.level).title if holding else None
+
+
+def _prose_indicator(document: Document, block: Block, quantities: list[Quantity]) -> Optional[dict]:
+    start, end = block.span
+    line = document.text[start:end]
+    if not is_item_line(line):
+        return None
+    marker = heading_marker(line)
+    number, body = (marker[1], marker[2]) if marker else (None, 0)
+    labels = _labels_in(line)
+    name = line[body:labels[0][1]].strip(" ，,：:；;\t")
+    value_ends = _rules()["prose"]["value_ends"]
+    fields: dict = {}
+    for role, _, label_end in labels:
+        if role in ("target", "actual", "deviation_reason") and role not in fields:
+            value_start = label_end + len(line[label_end:]) - len(line[label_end:].lstrip(" ：:"))
+            stop = next((i for i in range(value_start, len(line)) if line[i] in value_ends), len(line))
+            text = line[value_start:stop]
+            if role == "deviation_reason":
+                fields[role] = text or None
+            else:
+                q = _first_quantity(quantities, start + value_start, start + stop)
+                fields[role] = IndicatorValue(text=text, quantity=q.id if q else None)
+    table = {k: _rules()["labels"][k] for k in _NUMERIC}
+    for q in _numbers(quantities, start, end):
+        role = _role_of_label(q.label, table)
+        if role and role not in fields:
+            fields[role] = q.value
+    return {"name": name, "number": number, "span": (start, end), **fields}
+
+
+def _header_roles(block: Block) -> dict[int, str]:
+    """Column -> role for an indicator table's header row; empty when the table is not one."""
+    roles: dict[int, str] = {}
+    for cell in block.cells:
+        if cell.row != 0:
+            continue
+        text = _clean(cell.text)
+        hits = [(role, s, e) for role, s, e in _labels_in(text) if s == 0]
+        if hits:
+            role = max(hits, key=lambda h: h[2])[0]
+            if role not in roles.values():
+                roles[cell.col] = role
+    return roles if len(roles) >= _rules()["table"]["min_header_labels"] else {}
+
+
+def _cell_covering(block: Block, row: int, col: int) -> Optional[Cell]:
+    return next((c for c in block.cells
+                 if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan), None)
+
+
+def _table_indicators(block: Block, quantities: list[Quantity]) -> tuple[list[dict], list[Category]]:
+    roles = _header_roles(block)
+    if not roles:
+        return [], []
+    weight_in_name = regex.compile(_rules()["table"]["weight_in_name"])
+    indicators, categories = [], []
+    rows = sorted({c.row for c in block.cells} - {0})
+    for row in rows:
+        cells = {role: _cell_covering(block, row, col) for col, role in roles.items()}
+        found: dict = {}
+        for role in ("category", "subcategory"):
+            cell = cells.get(role)
+            if cell is not None and cell.text.strip():
+                m = weight_in_name.search(cell.text)
+                found[role] = weight_in_name.sub("", cell.text).strip()
+                if m and cell.row == row:
+                    categories.append(Category(name=found[role], level=1 if role == "category" else 2,
+                                               weight=Decimal(m.group(1)), span=cell.span))
+        name_cell = cells.get("name")
+        if name_cell is None or name_cell.row != row or not name_cell.text.strip():
+            continue
+        marker = heading_marker(name_cell.text)
+        found["number"] = marker[1] if marker else None
+        found["name"] = name_cell.text[marker[2]:].strip() if marker else name_cell.text.strip()
+        for role in ("target", "actual"):
+            cell = cells.get(role)
+            if cell is not None:
+                q = _first_quantity(quantities, *cell.span)
+                found[role] = IndicatorValue(text=cell.text, quantity=q.id if q else None)
+        for role in _NUMERIC:
+            cell = cells.get(role)
+            numbers = _numbers(quantities, cell.span[0], cell.span[1] + 1) if cell is not None else []
+            if numbers:
+                found[role] = numbers[0].value
+        reason = cells.get("deviation_reason")
+        found["deviation_reason"] = reason.text.strip() or None if reason is not None else None
+        found["span"] = name_cell.span
+        found["cell"] = CellRef(table=block.index, row=name_cell.row, col=name_cell.col)
+        indicators.append(found)
+    return indicators, categories
+
+
+def read_indicators(document: Document, sections: list[Section],
+                    quantities: list[Quantity]) -> tuple[list[Category], list[Indicator]]:
+    """Categories and indicators in document order; an indicator's category is its table cell or its heading."""
+    categories = categories_from_headings(document, sections, quantities)
+    rows: list[dict] = []
+    for block in document.blocks:
+        if block.kind == "table":
+            table_rows, table_categories = _table_indicators(block, quantities)
+            rows += table_rows
+            known = {c.name for c in categories}
+            categories += [c for c in table_categories if c.name not in known]
+        else:
+            row = _prose_indicator(document, block, quantities)
+            if row:
+                rows.append(row)
+    indicators = []
+    for i, row in enumerate(sorted(rows, key=lambda r: r["span"][0]), 1):
+        row.setdefault("category", _category_at(sections, categories, row["span"][0]))
+        indicators.append(Indicator(id=f"i{i}", **row))
+    categories.sort(key=lambda c: c.span[0])
+    return categories, indicators

@@ -1,0 +1,82 @@
+"""The section tree: headings numbered 一、 (一) 1、 1. (1) ① or styled as headings, nested as the report nests them."""
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from . import patterns
+from .document import Document
+from .numerals import parse_numeral
+from .record import Section
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+@cache
+def _styles() -> list[tuple[str, regex.Pattern]]:
+    return [(name, regex.compile(p)) for name, p in patterns.load("headings")["styles"].items()]
+
+
+def number_value(number: str) -> int:
+    """The integer a heading number stands for: '七' → 7, '12' → 12, '③' → 3."""
+    if number in _CIRCLED:
+        return _CIRCLED.index(number) + 1
+    return int(parse_numeral(number))
+
+
+def heading_marker(line: str) -> tuple[str, str, int] | None:
+    """(style, number, end of the marker) when `line` starts with a heading number."""
+    for style, pattern in _styles():
+        m = pattern.match(line)
+        if m:
+            return style, m.group(1), m.end()
+    return None
+
+
+def _title(line: str) -> str:
+    rules = patterns.load("headings")["title"]
+    cut = regex.split(f"[{regex.escape(rules['ends_at'])}]", line.strip(), maxsplit=1)[0]
+    return cut.strip()[: rules["max_length"]]
+
+
+def find_sections(document: Document, is_item_line) -> list[Section]:
+    """Sections from the paragraphs of `document`; `is_item_line` says which numbered lines are list items
+    (such as indicator lines) rather than headings."""
+    found: list[dict] = []
+    open_stack: list[dict] = []  # innermost last
+    for block in document.blocks:
+        if block.kind == "table":
+            continue
+        start, end = block.span
+        line = document.text[start:end]
+        marker = heading_marker(line)
+        if marker is None and block.kind != "heading":
+            continue
+        if marker is not None and is_item_line(line):
+            continue
+        style, number, body_start = marker if marker else (f"style:{block.style}", None, 0)
+        while open_stack and style in [s["style"] for s in open_stack]:
+            closed = open_stack.pop()
+            if closed["style"] == style:
+                break
+        section = {"id": f"s{len(found) + 1}", "style": style, "number": number,
+                   "value": number_value(number) if number else None, "title": _title(line[body_start:]),
+                   "level": len(open_stack) + 1, "parent": open_stack[-1]["id"] if open_stack else None,
+                   "heading_span": (start, end), "start": start}
+        found.append(section)
+        open_stack.append(section)
+    return [_close(s, found, len(document.text)) for s in found]
+
+
+def _close(section: dict, found: list[dict], text_end: int) -> Section:
+    """A section runs until the next heading at its own level or above."""
+    later = [s["start"] for s in found if s["start"] > section["start"] and s["level"] <= section["level"]]
+    end = min(later, default=text_end)
+    fields = {k: v for k, v in section.items() if k != "start"}
+    return Section(**fields, span=(section["start"], end))
+
+
+def innermost_section(sections: list[Section], position: int) -> Section | None:
+    containing = [s for s in sections if s.span[0] <= position < s.span[1]]
+    return max(containing, key=lambda s: s.level, default=None)
