@@ -27,6 +27,9 @@ class _Vocabulary:
     adjusted_beside_initial: tuple[str, list[str]]
     direct: list[tuple[str, str, tuple[str, ...]]]  # word, field, kinds it takes
     shares: list[str]
+    breakdown: list[str]
+    not_budget: list[str]
+    max_label_length: int
     header_unit: regex.Pattern
     boundaries: str
     sentence_ends: str
@@ -47,6 +50,9 @@ def _vocabulary() -> _Vocabulary:
         adjusted_beside_initial=(beside["when_column"], beside["words"]),
         direct=[(w, f, _kinds(spec["kind"])) for f, spec in data["direct"].items() for w in spec["words"]],
         shares=data["shares"]["words"],
+        breakdown=data["clauses"]["breakdown"],
+        not_budget=data["not_budget"]["words"],
+        max_label_length=data["clauses"]["max_label_length"],
         header_unit=regex.compile(data["header_units"]["pattern"]),
         boundaries=data["clauses"]["boundaries"],
         sentence_ends=data["clauses"]["sentence_ends"],
@@ -132,7 +138,18 @@ def _table_preamble(document: Document, block: Block) -> str:
     return lead + document.text[block.span[0]:block.span[1]]
 
 
-def _field(q: Quantity, ctx: _Context, previous_field: Optional[str], default_subject: Optional[str]) -> Optional[str]:
+def report_subjects(kind: Optional[str]) -> dict[str, str]:
+    """How a report's kind maps subjects: '' (no subject found) and 'project' may both mean the total."""
+    rules = patterns.load("fields")["report_subjects"]
+    mapping = {}
+    if kind in rules["default_total_in"]:
+        mapping[""] = "total"
+    if kind in rules["project_is_total_in"]:
+        mapping["project"] = "total"
+    return mapping
+
+
+def _field(q: Quantity, ctx: _Context, previous_field: Optional[str], default_subject: dict[str, str]) -> Optional[str]:
     vocab = _vocabulary()
     label = ctx.label + ctx.column_header
     direct = _nearest(label, [e for e in vocab.direct if q.kind in e[2]])
@@ -141,21 +158,28 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str], default_su
     if q.kind == "percent" and any(label.startswith(w) for w in vocab.shares):
         return f"{previous_field}_share" if previous_field and not previous_field.endswith("_share") else None
     measure = _nearest(label, [e for e in vocab.measures if e[2] == q.kind])
-    if measure is None:
+    if measure is None or any(word in label for word in vocab.not_budget):
         return None
     name = measure[1]
     when_column, words = vocab.adjusted_beside_initial
     if ctx.column_header and measure[0] in words and when_column in ctx.sentence:
         name = "adjusted"
-    subject = (_nearest(ctx.label, vocab.subjects)
-               or _nearest(ctx.sentence, vocab.subjects)
-               or next((s for t in ctx.section_titles if (s := _nearest(t, vocab.subjects))), None))
-    subject_name = subject[1] if subject else default_subject
+    subject = _nearest(ctx.label, vocab.subjects)
+    if subject is not None and any(w in ctx.label[ctx.label.rfind(subject[0]):] for w in vocab.breakdown):
+        return None  # 项目支出包括委员活动经费36.3万元: a part of the subject, not the subject
+    if subject is None:
+        carried = _nearest(ctx.sentence, vocab.subjects)
+        after = ctx.sentence[ctx.sentence.rfind(carried[0]):] if carried else ""
+        if any(word in after for word in vocab.breakdown):
+            return None  # a part listed after 其中/包括: not the whole the sentence named
+        subject = carried or next((s for t in ctx.section_titles if (s := _nearest(t, vocab.subjects))), None)
+    subject_name = subject[1] if subject else default_subject.get("")
+    subject_name = default_subject.get(subject_name, subject_name)
     return f"budget.{subject_name}.{name}" if subject_name else None
 
 
 def label_quantities(document: Document, quantities: list[Quantity], sections: list[Section],
-                     default_subject: Optional[str]) -> list[Quantity]:
+                     default_subject: dict[str, str]) -> list[Quantity]:
     """Quantities with label, field, section, block and cell set; bare numbers under a unit header get that unit."""
     vocab = _vocabulary()
     text = document.text
@@ -166,7 +190,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
         block = _block_at(document.blocks, start)
         cell = _cell_at(block, start) if block is not None and block.kind == "table" else None
         floor = max(previous_end, cell.span[0] if cell else 0)
-        raw = text[_clause_start(text, start, floor, vocab.boundaries):start]
+        raw = text[max(_clause_start(text, start, floor, vocab.boundaries), start - vocab.max_label_length):start]
         s_start = _clause_start(text, start, cell.span[0] if cell else 0, vocab.sentence_ends)
         if s_start != sentence_start:
             sentence_start, previous_field = s_start, None

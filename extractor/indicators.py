@@ -109,6 +109,8 @@ def _prose_indicator(document: Document, block: Block, quantities: list[Quantity
     number, body = (marker[1], marker[2]) if marker else (None, 0)
     labels = _labels_in(line)
     name = line[body:labels[0][1]].strip(" ，,：:；;\t")
+    if not name or len(name) > _rules()["prose"]["max_name_length"]:
+        return None
     value_ends = _rules()["prose"]["value_ends"]
     fields: dict = {}
     for role, _, label_end in labels:

@@ -5,7 +5,7 @@ import hashlib
 from pathlib import Path
 
 from .document import Document, document_from_text
-from .fields import facts_from, label_quantities
+from .fields import facts_from, label_quantities, report_subjects
 from .findings import find_findings
 from .indicators import is_item_line, read_indicators
 from .load import load_bytes, read_file
@@ -20,8 +20,8 @@ def build_report(document: Document, source: Source) -> Report:
     text = document.text
     meta = read_meta(text, source.path)
     sections = find_sections(document, is_item_line)
-    default_subject = "total" if meta.kind is not None and meta.kind.value == "project" else None
-    quantities = label_quantities(document, find_quantities(text), sections, default_subject)
+    subjects = report_subjects(meta.kind.value if meta.kind else None)
+    quantities = label_quantities(document, find_quantities(text), sections, subjects)
     facts = facts_from(quantities)
     categories, indicators = read_indicators(document, sections, quantities)
     evaluation = Evaluation(total_score=total_score(facts), grade=find_grade(text), categories=categories,
