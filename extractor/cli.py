@@ -57,6 +57,72 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+
+
+def _evidence(report, check) -> str:
+    quantities = {q.id: q for q in report.quantities}
+    named = {i.id: i.name for i in [*report.evaluation.categories, *report.evaluation.indicators]}
+    sections = {s.id: f"{s.number or ''} {s.title}".strip() for s in report.sections}
+    parts = [f"{quantities[q].text}@{quantities[q].span[0]}" for q in check.quantities if q in quantities]
+    parts += [named[i] for i in check.indicators if i in named]
+    parts += [sections[s] for s in check.sections if s in sections]
+    return " · ".join(parts)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import RULE_IDS, RULES, run_checks
+
+    if args.list_rules:
+        for rule in RULES:
+            print(f"{rule.id:<38}{rule.description}")
+        return 0
+    if not args.files:
+        _fail("check: give at least one FILE (or --list-rules)")
+        return 2
+    disabled = [r for item in args.disable for r in item.split(",") if r]
+    unknown = sorted(set(disabled) - set(RULE_IDS))
+    if unknown:
+        _fail(f"check: unknown rule(s): {', '.join(unknown)}; see --list-rules")
+        return 2
+    threshold = SEVERITY_ORDER.get(args.fail_on)
+    worst, failures = -1, 0
+    rows = []
+    for path in args.files:
+        try:
+            report = extract(path)
+        except ExtractorError as e:
+            _fail(str(e))
+            failures += 1
+            continue
+        checks = run_checks(report, disabled)
+        shown = [c for c in checks if args.all or c.status == "fail"]
+        worst = max([worst] + [SEVERITY_ORDER[c.severity] for c in checks if c.status == "fail"])
+        if args.json:
+            rows.append({"path": path, "checks": [json.loads(c.model_dump_json()) | {"evidence": _evidence(report, c)}
+                                                  for c in shown]})
+        else:
+            rows += [(path, c.rule, c.severity, c.status, c.message, _evidence(report, c)) for c in shown]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        _print_findings(rows)
+    if failures:
+        return 2
+    return 1 if threshold is not None and worst >= threshold else 0
+
+
+def _print_findings(rows: list[tuple]) -> None:
+    if not rows:
+        print("no findings")
+        return
+    for path, rule, severity, status, message, evidence in rows:
+        print(f"{path}  {severity:<7} {status:<5} {rule}")
+        print(f"    {message}")
+        if evidence:
+            print(f"    evidence: {evidence}")
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .record import json_schema
 
@@ -79,6 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object with every metric and document")
     p.add_argument("--show-misses", action="store_true", help="list every miss and false hit with context")
     p.set_defaults(run=cmd_eval)
+
+    p = commands.add_parser("check", help="audit the arithmetic and structure of reports")
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="error",
+                   help="exit 1 when a finding reaches this severity (default: error)")
+    p.add_argument("--all", action="store_true", help="show passing checks too")
+    p.add_argument("--json", action="store_true", help="findings as JSON")
+    p.add_argument("--disable", action="append", default=[], metavar="RULE[,RULE]", help="skip these rules")
+    p.add_argument("--list-rules", action="store_true", help="list the rules and what they check")
+    p.set_defaults(run=cmd_check)
 
     p = commands.add_parser("schema", help="print the JSON Schema of a record")
     p.set_defaults(run=cmd_schema)

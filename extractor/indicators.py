@@ -90,7 +90,7 @@ def categories_from_headings(document: Document, sections: list[Section], quanti
         line = document.text[start:end]
         if "deduction" not in values and any(w in line for w in rules["no_deduction"]):
             values["deduction"] = Decimal(0)
-        found.append(Category(name=section.title, level=1, span=(start, end), **values))
+        found.append(Category(id="", name=section.title, level=1, span=(start, end), **values))
     return found
 
 
@@ -167,7 +167,7 @@ def _table_indicators(block: Block, quantities: list[Quantity]) -> tuple[list[di
                 m = weight_in_name.search(cell.text)
                 found[role] = weight_in_name.sub("", cell.text).strip()
                 if m and cell.row == row:
-                    categories.append(Category(name=found[role], level=1 if role == "category" else 2,
+                    categories.append(Category(id="", name=found[role], level=1 if role == "category" else 2,
                                                weight=Decimal(m.group(1)), span=cell.span))
         name_cell = cells.get("name")
         if name_cell is None or name_cell.row != row or not name_cell.text.strip():
@@ -213,4 +213,5 @@ def read_indicators(document: Document, sections: list[Section],
         row.setdefault("category", _category_at(sections, categories, row["span"][0]))
         indicators.append(Indicator(id=f"i{i}", **row))
     categories.sort(key=lambda c: c.span[0])
+    categories = [c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(categories, 1)]
     return categories, indicators

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from .checks import run_checks
 from .document import Document, document_from_text
 from .fields import facts_from, label_quantities, report_subjects
 from .findings import find_findings
@@ -27,8 +28,10 @@ def build_report(document: Document, source: Source) -> Report:
     evaluation = Evaluation(total_score=total_score(facts), grade=find_grade(text), categories=categories,
                             indicators=indicators)
     problems, measures = find_findings(document, sections)
-    return Report(source=source, text=text, report=meta, sections=sections, quantities=quantities, facts=facts,
-                  evaluation=evaluation, problems=problems, measures=measures)
+    report = Report(source=source, text=text, report=meta, sections=sections, quantities=quantities, facts=facts,
+                    evaluation=evaluation, problems=problems, measures=measures)
+    report.checks = run_checks(report)
+    return report
 
 
 def extract(path: str | Path) -> Report:

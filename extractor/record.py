@@ -125,6 +125,7 @@ class IndicatorValue(_Model):
 class Category(_Model):
     """A scored category row of the indicator system (一级指标 such as 产出指标, or a 二级 sub-category)."""
 
+    id: str = Field(description="c1, c2, ... in document order.")
     name: str
     level: Literal[1, 2] = 1
     weight: Optional[Number] = None
@@ -180,6 +181,21 @@ class Section(_Model):
     span: Span = Field(description="From the heading to the next heading at the same level or above.")
 
 
+class Check(_Model):
+    """The outcome of one audit rule on one subject (a rate, a category, a list of headings ...)."""
+
+    rule: str
+    status: Literal["pass", "fail", "not_applicable"]
+    severity: Literal["error", "warning", "info"]
+    message: str = Field(description="Chinese first, then the same facts in English.")
+    expected: Optional[Number] = None
+    found: Optional[Number] = None
+    tolerance: Optional[Number] = None
+    quantities: list[str] = Field([], description="Ids of the quantities the finding rests on.")
+    indicators: list[str] = Field([], description="Ids (or category names) of the indicators it rests on.")
+    sections: list[str] = Field([], description="Ids of the sections it rests on.")
+
+
 class Source(_Model):
     path: str
     sha256: str
@@ -200,6 +216,7 @@ class Report(_Model):
     evaluation: Evaluation = Evaluation()
     problems: list[Item] = []
     measures: list[Item] = []
+    checks: list[Check] = []
 
 
 def json_schema() -> dict:

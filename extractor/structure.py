@@ -25,6 +25,17 @@ def number_value(number: str) -> int:
     return int(parse_numeral(number))
 
 
+def write_number(value: int, style: str) -> str:
+    """A number written as headings of `style` write it: 6 → 六 for 一、 and (一), ⑥ for ①, else 6."""
+    if style == "circled" and 1 <= value <= len(_CIRCLED):
+        return _CIRCLED[value - 1]
+    if not style.startswith("cn_"):
+        return str(value)
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(value, 10)
+    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
+
+
 def heading_marker(line: str) -> tuple[str, str, int] | None:
     """(style, number, end of the marker) when `line` starts with a heading number."""
     for style, pattern in _styles():

@@ -1,0 +1,339 @@
+"""Audit checks: does the report's arithmetic and structure hold? Every rule is declared in RULES below.
+
+Tolerances come from what was written: a value with two decimals in 万元 may be off by half of 0.01万元, and
+that error is carried through sums and ratios, so rounding in the report is never flagged as a mistake.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterable, Optional
+
+import regex
+
+from . import patterns
+from .record import Category, Check, Fact, Indicator, Quantity, Report, Section
+from .structure import number_value, write_number
+
+_HUNDRED = Decimal(100)
+_NUMBER = regex.compile(r"\d+(?:\.(\d+))?")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    run: Callable[["_Facts", Report], Iterable[Check]]
+
+
+def _half_unit(q: Quantity) -> Decimal:
+    """Half of the last written digit, in the quantity's normalised unit: 98.56万元 → 0.005万元 = 50 yuan."""
+    m = _NUMBER.search(q.text.replace(",", ""))
+    if not m or q.value is None:
+        return Decimal(0)
+    written = Decimal(m.group())
+    decimals = len(m.group(1) or "")
+    scale = q.value / written if written else Decimal(1)
+    return abs(Decimal("0.5") * Decimal(10) ** -decimals * scale)
+
+
+def _fmt(value: Decimal, places: int = 2) -> str:
+    return f"{value:,.{places}f}".rstrip("0").rstrip(".") if value != value.to_integral_value() else f"{value:,.0f}"
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{_fmt(value / 10000)}万元" if abs(value) >= 10000 else f"{_fmt(value)}元"
+
+
+class _Facts:
+    """The report's facts by field (first statement wins), with their quantities."""
+
+    def __init__(self, report: Report):
+        self.quantities = {q.id: q for q in report.quantities}
+        self.by_field: dict[str, list[Fact]] = defaultdict(list)
+        for fact in report.facts:
+            self.by_field[fact.field].append(fact)
+
+    def get(self, field: str) -> Optional[Fact]:
+        facts = self.by_field.get(field)
+        return facts[0] if facts else None
+
+    def error(self, fact: Fact) -> Decimal:
+        return _half_unit(self.quantities[fact.quantity])
+
+
+def _check(rule: str, ok: bool, severity: str, zh: str, en: str, **evidence) -> Check:
+    return Check(rule=rule, status="pass" if ok else "fail", severity=severity, message=f"{zh} {en}", **evidence)
+
+
+def check_rates(facts: _Facts, report: Report) -> Iterable[Check]:
+    for subject in patterns.load("checks")["rates"]["subjects"]:
+        rate = facts.get(f"budget.{subject}.execution_rate")
+        actual = facts.get(f"budget.{subject}.actual")
+        planned = facts.get(f"budget.{subject}.adjusted") or facts.get(f"budget.{subject}.planned")
+        if not (rate and actual and planned) or planned.value == 0:
+            continue
+        computed = actual.value / planned.value * _HUNDRED
+        propagated = computed * (facts.error(actual) / actual.value + facts.error(planned) / planned.value) \
+            if actual.value else Decimal(0)
+        tolerance = facts.error(rate) + propagated
+        places = len((_NUMBER.search(rate.text).group(1) or ""))
+        shown = round(computed, places)
+        zh, en = patterns.load("checks")["subject_names"][subject]
+        yield _check(
+            "rate_equals_ratio", abs(computed - rate.value) <= tolerance, "error",
+            f"{zh}执行率：按{actual.text}/{planned.text}计算为{shown}%，报告为{rate.text}。",
+            f"Execution rate ({en}): {actual.text} / {planned.text} = {shown}%, stated {rate.text}.",
+            expected=shown, found=rate.value, tolerance=round(tolerance, 4),
+            quantities=[actual.quantity, planned.quantity, rate.quantity])
+
+
+def check_shares(facts: _Facts, report: Report) -> Iterable[Check]:
+    for share_field, spec in patterns.load("checks")["shares"].items():
+        share, part, whole = facts.get(share_field), facts.get(spec["part"]), facts.get(spec["whole"])
+        if not (share and part and whole) or whole.value == 0:
+            continue
+        computed = part.value / whole.value * _HUNDRED
+        tolerance = facts.error(share) + computed * (facts.error(part) / part.value + facts.error(whole) / whole.value)
+        places = len((_NUMBER.search(share.text).group(1) or ""))
+        shown = round(computed, places)
+        yield _check(
+            "share_equals_ratio", abs(computed - share.value) <= tolerance, "error",
+            f"占比：{part.text}/{whole.text}计算为{shown}%，报告为{share.text}。",
+            f"Share: {part.text} / {whole.text} = {shown}%, stated {share.text}.",
+            expected=shown, found=share.value, tolerance=round(tolerance, 4),
+            quantities=[part.quantity, whole.quantity, share.quantity])
+
+
+def check_sums(facts: _Facts, report: Report) -> Iterable[Check]:
+    for spec in patterns.load("checks")["sums"]:
+        whole = facts.get(spec["whole"])
+        parts = [facts.get(f) for f in spec["parts"]]
+        if whole is None or not all(parts):
+            continue
+        total = sum((p.value for p in parts), Decimal(0))
+        tolerance = facts.error(whole) + sum((facts.error(p) for p in parts), Decimal(0))
+        written = " + ".join(p.text for p in parts)
+        yield _check(
+            "parts_sum_to_whole", abs(total - whole.value) <= tolerance, "error",
+            f"合计：{written} = {_yuan(total)}，报告合计为{whole.text}。",
+            f"Sum: {written} = {_yuan(total)}, stated total {whole.text}.",
+            expected=total, found=whole.value, tolerance=tolerance,
+            quantities=[p.quantity for p in parts] + [whole.quantity])
+
+
+def _items_of(category: Category, indicators: list[Indicator]) -> list[Indicator]:
+    return [i for i in indicators if i.category == category.name]
+
+
+def check_item_weights(facts: _Facts, report: Report) -> Iterable[Check]:
+    ev = report.evaluation
+    for category in ev.categories:
+        items = _items_of(category, ev.indicators)
+        if category.weight is None or not items or any(i.weight is None for i in items):
+            continue
+        total = sum((i.weight for i in items), Decimal(0))
+        yield _check(
+            "item_weights_sum_to_category", total == category.weight, "error",
+            f"{category.name}：各项分值合计{_fmt(total)}分，类别分值为{_fmt(category.weight)}分。",
+            f"{category.name}: item weights sum to {_fmt(total)}, the category is worth {_fmt(category.weight)}.",
+            expected=category.weight, found=total, tolerance=Decimal(0),
+            indicators=[category.id] + [i.id for i in items])
+
+
+def check_category_weights(facts: _Facts, report: Report) -> Iterable[Check]:
+    top = [c for c in report.evaluation.categories if c.level == 1]
+    if not top or any(c.weight is None for c in top):
+        return
+    total = sum((c.weight for c in top), Decimal(0))
+    yield _check(
+        "category_weights_sum_to_100", total == _HUNDRED, "error",
+        f"各类别分值合计{_fmt(total)}分，应为100分。", f"Category weights sum to {_fmt(total)}, not 100."
+        if total != _HUNDRED else f"Category weights sum to {_fmt(total)}.",
+        expected=_HUNDRED, found=total, tolerance=Decimal(0), indicators=[c.id for c in top])
+
+
+def check_category_scores(facts: _Facts, report: Report) -> Iterable[Check]:
+    ev = report.evaluation
+    top = [c for c in ev.categories if c.level == 1]
+    if ev.total_score is None or not top or any(c.score is None for c in top):
+        return
+    total = sum((c.score for c in top), Decimal(0))
+    written = " + ".join(_fmt(c.score) for c in top)
+    yield _check(
+        "category_scores_sum_to_total", total == ev.total_score.value, "error",
+        f"总分：{written} = {_fmt(total)}分，报告总分为{ev.total_score.text}。",
+        f"Total score: {written} = {_fmt(total)}, stated {ev.total_score.text}.",
+        expected=total, found=ev.total_score.value, tolerance=Decimal(0),
+        indicators=[c.id for c in top], quantities=_total_score_quantity(report))
+
+
+def _total_score_quantity(report: Report) -> list[str]:
+    fact = next((f for f in report.facts if f.field == "evaluation.total_score"), None)
+    return [fact.quantity] if fact else []
+
+
+def _scored(report: Report) -> list[Category | Indicator]:
+    return [*report.evaluation.categories, *report.evaluation.indicators]
+
+
+def check_score_within_weight(facts: _Facts, report: Report) -> Iterable[Check]:
+    for item in _scored(report):
+        if item.weight is None or item.score is None:
+            continue
+        yield _check(
+            "score_within_weight", item.score <= item.weight, "error",
+            f"{item.name}：得分{_fmt(item.score)}分，分值{_fmt(item.weight)}分。",
+            f"{item.name}: score {_fmt(item.score)} against a weight of {_fmt(item.weight)}.",
+            expected=item.weight, found=item.score, tolerance=Decimal(0), indicators=[item.id])
+
+
+def check_deductions(facts: _Facts, report: Report) -> Iterable[Check]:
+    for item in _scored(report):
+        if item.weight is None or item.score is None or item.deduction is None:
+            continue
+        expected = item.weight - item.score
+        yield _check(
+            "deduction_equals_weight_minus_score", item.deduction == expected, "error",
+            f"{item.name}：扣分{_fmt(item.deduction)}分，分值减得分为{_fmt(expected)}分。",
+            f"{item.name}: deduction {_fmt(item.deduction)}, weight − score = {_fmt(expected)}.",
+            expected=expected, found=item.deduction, tolerance=Decimal(0), indicators=[item.id])
+
+
+def _meets(target: Quantity, actual: Quantity) -> Optional[bool]:
+    if target.value is None or actual.value is None or target.kind != actual.kind:
+        return None
+    comparison = target.comparison or "ge"
+    return {"ge": actual.value >= target.value, "gt": actual.value > target.value,
+            "le": actual.value <= target.value, "lt": actual.value < target.value}[comparison]
+
+
+def check_target_and_score(facts: _Facts, report: Report) -> Iterable[Check]:
+    for item in report.evaluation.indicators:
+        if not (item.target and item.actual and item.target.quantity and item.actual.quantity):
+            continue
+        if item.weight is None or item.score is None:
+            continue
+        met = _meets(facts.quantities[item.target.quantity], facts.quantities[item.actual.quantity])
+        if met is None:
+            continue
+        full = item.score >= item.weight
+        state_zh, state_en = ("完成目标但被扣分", "met its target but lost points") if met and not full else \
+            ("未完成目标却得满分", "missed its target but got full points") if not met and full else \
+            ("目标完成情况与得分一致", "target and score agree")
+        yield _check(
+            "target_met_matches_score", met == full, "info",
+            f"{item.name}：目标{item.target.text}，实际{item.actual.text}，得分{_fmt(item.score)}/{_fmt(item.weight)}，{state_zh}。",
+            f"{item.name}: target {item.target.text}, actual {item.actual.text}, "
+            f"score {_fmt(item.score)}/{_fmt(item.weight)}: {state_en}.",
+            expected=item.weight if met else None, found=item.score,
+            quantities=[item.target.quantity, item.actual.quantity], indicators=[item.id])
+
+
+def check_repeated_facts(facts: _Facts, report: Report) -> Iterable[Check]:
+    for field, stated in facts.by_field.items():
+        values = {f.value for f in stated}
+        if len(stated) < 2:
+            continue
+        listing = "、".join(f.text for f in stated)
+        yield _check(
+            "same_fact_same_value", len(values) == 1, "warning",
+            f"{field}多次出现：{listing}。", f"{field} is stated {len(stated)} times: {listing}.",
+            quantities=[f.quantity for f in stated])
+
+
+def _gaps(numbers: list[int]) -> list[int]:
+    present = set(numbers)
+    return [n for n in range(1, max(numbers) + 1) if n not in present] if numbers else []
+
+
+def check_section_numbering(facts: _Facts, report: Report) -> Iterable[Check]:
+    groups: dict[tuple, list[Section]] = defaultdict(list)
+    for s in report.sections:
+        if s.value is not None:
+            groups[(s.parent, s.style)].append(s)
+    for (parent, style), siblings in groups.items():
+        missing = [write_number(n, style) for n in _gaps([s.value for s in siblings])]
+        written = "、".join(s.number for s in siblings)
+        where_zh, where_en = next(((f"“{p.title}”下的", f"under {p.title}") for p in report.sections if p.id == parent),
+                                  ("全文一级", "at the top level"))
+        yield _check(
+            "numbering_has_no_gaps", not missing, "warning",
+            f"{where_zh}标题编号为{written}" + (f"，缺少{'、'.join(missing)}。" if missing else "，连续。"),
+            f"Headings {where_en} are numbered {written}" +
+            (f"; {', '.join(missing)} is missing." if missing else ", without gaps."),
+            sections=[s.id for s in siblings])
+
+
+def check_item_numbering(facts: _Facts, report: Report) -> Iterable[Check]:
+    ev = report.evaluation
+    for category in ev.categories:
+        items = [i for i in _items_of(category, ev.indicators) if i.number]
+        if len(items) < 2:
+            continue
+        missing = [str(n) for n in _gaps([number_value(i.number) for i in items])]
+        written = "、".join(i.number for i in items)
+        yield _check(
+            "numbering_has_no_gaps", not missing, "warning",
+            f"{category.name}的指标编号为{written}" + (f"，缺少第{'、'.join(missing)}项。" if missing else "，连续。"),
+            f"Items of {category.name} are numbered {written}" +
+            (f"; item {', '.join(missing)} is missing." if missing else ", without gaps."),
+            indicators=[category.id] + [i.id for i in items])
+
+
+def _stated_bands(text: str) -> dict[str, Decimal]:
+    rules = patterns.load("checks")
+    synonyms = rules["grade_synonyms"]
+    bands = {}
+    for m in regex.finditer(rules["stated_bands"]["pattern"], text):
+        grade = synonyms.get(m.group(2), m.group(2))
+        bands.setdefault(grade, Decimal(m.group(1)))
+    return bands
+
+
+def check_grade(facts: _Facts, report: Report) -> Iterable[Check]:
+    ev = report.evaluation
+    if ev.total_score is None or ev.grade is None:
+        return
+    rules = patterns.load("checks")
+    stated = _stated_bands(report.text)
+    bands = stated or {g: Decimal(v) for g, v in rules["common_grade_bands"].items()}
+    expected = max((g for g in bands if ev.total_score.value >= bands[g]), key=lambda g: bands[g], default=None)
+    grade = rules["grade_synonyms"].get(ev.grade.value, ev.grade.value)
+    source_zh, source_en = ("报告所列等级标准", "the report's own bands") if stated else ("常用等级标准", "the common 90/80/60 bands")
+    yield _check(
+        "grade_matches_score", expected == grade, "error" if stated else "info",
+        f"总分{ev.total_score.text}按{source_zh}应为“{expected}”，报告等级为“{ev.grade.value}”。",
+        f"A total of {ev.total_score.text} is grade {expected} by {source_en}; the report says {ev.grade.value}.",
+        found=ev.total_score.value, quantities=_total_score_quantity(report))
+
+
+RULES = [
+    Rule("rate_equals_ratio", "A stated execution rate equals actual / planned spending.", check_rates),
+    Rule("share_equals_ratio", "A stated share equals part / whole.", check_shares),
+    Rule("parts_sum_to_whole", "Parts add up to their whole (personnel + public = basic; basic + project = total).",
+         check_sums),
+    Rule("item_weights_sum_to_category", "Item weights add up to their category's weight.", check_item_weights),
+    Rule("category_weights_sum_to_100", "Category weights add up to 100.", check_category_weights),
+    Rule("category_scores_sum_to_total", "Category scores add up to the total score.", check_category_scores),
+    Rule("score_within_weight", "No score exceeds its weight.", check_score_within_weight),
+    Rule("deduction_equals_weight_minus_score", "A stated deduction equals weight − score.", check_deductions),
+    Rule("target_met_matches_score", "An indicator that met its target keeps full points, and the reverse (info).",
+         check_target_and_score),
+    Rule("same_fact_same_value", "A fact stated twice has the same value both times.", check_repeated_facts),
+    Rule("numbering_has_no_gaps", "Section and item numbers run without gaps.",
+         lambda facts, report: [*check_section_numbering(facts, report), *check_item_numbering(facts, report)]),
+    Rule("grade_matches_score", "The grade agrees with the total score under the report's bands (or 90/80/60).",
+         check_grade),
+]
+RULE_IDS = [r.id for r in RULES]
+
+
+def run_checks(report: Report, disabled: Iterable[str] = ()) -> list[Check]:
+    """Every enabled rule's checks on `report`, passes included, in rule order."""
+    unknown = set(disabled) - set(RULE_IDS)
+    if unknown:
+        raise ValueError(f"unknown rule(s): {', '.join(sorted(unknown))}")
+    facts = _Facts(report)
+    return [c for rule in RULES if rule.id not in disabled for c in rule.run(facts, report)]
