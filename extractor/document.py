@@ -58,11 +58,11 @@ class DocumentBuilder:
         self._length += len(text)
         return start, self._length
 
-    def paragraph(self, text: str, style: str | None = None, heading: bool = False) -> None:
+    def paragraph(self, text: str, style: str | None = None, heading: bool = False, page: int | None = None) -> None:
         kind = "heading" if heading else "paragraph"
-        self._blocks.append(Block(len(self._blocks), kind, self._append(text), style=style))
+        self._blocks.append(Block(len(self._blocks), kind, self._append(text), style=style, page=page))
 
-    def table(self, rows: list[list[tuple[int, int, int, str]]]) -> None:
+    def table(self, rows: list[list[tuple[int, int, int, str]]], page: int | None = None) -> None:
         """Add a table given per row its origin cells as (col, rowspan, colspan, text)."""
         cells: list[Cell] = []
         start = None
@@ -76,7 +76,7 @@ class DocumentBuilder:
                 offset += len(text) + 1
         if start is None:
             return
-        self._blocks.append(Block(len(self._blocks), "table", (start, self._length), cells=cells))
+        self._blocks.append(Block(len(self._blocks), "table", (start, self._length), page=page, cells=cells))
 
     def build(self) -> Document:
         return Document(self.format, "".join(self._parts), self._blocks)

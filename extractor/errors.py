@@ -25,3 +25,11 @@ class EmptyDocument(ExtractorError):
 
 class UndecodableText(ExtractorError):
     """A text file whose encoding cannot be determined without producing mojibake."""
+
+
+class NeedsOCR(ExtractorError):
+    """A scanned document: pages without a text layer."""
+
+
+class ConverterMissing(ExtractorError):
+    """A legacy format needs a converter (LibreOffice) that is not installed."""

@@ -25,7 +25,7 @@ class _Vocabulary:
     subjects: list[tuple[str, str]]
     measures: list[tuple[str, str, str]]          # word, measure, kind
     adjusted_beside_initial: tuple[str, list[str]]
-    direct: list[tuple[str, str, tuple[str, ...]]]  # word, field, kinds it takes
+    direct: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]  # word, field, kinds it takes, unless
     shares: list[str]
     breakdown: list[str]
     not_budget: list[str]
@@ -48,7 +48,8 @@ def _vocabulary() -> _Vocabulary:
         subjects=[(w, subject) for subject, words in data["subjects"].items() for w in words],
         measures=[(w, m, spec["kind"]) for m, spec in measures_data.items() for w in spec["words"]],
         adjusted_beside_initial=(beside["when_column"], beside["words"]),
-        direct=[(w, f, _kinds(spec["kind"])) for f, spec in data["direct"].items() for w in spec["words"]],
+        direct=[(w, f, _kinds(spec["kind"]), tuple(spec.get("unless", [])))
+                for f, spec in data["direct"].items() for w in spec["words"]],
         shares=data["shares"]["words"],
         breakdown=data["clauses"]["breakdown"],
         not_budget=data["not_budget"]["words"],
@@ -78,7 +79,9 @@ class _Context:
     label: str
     sentence: str
     section_titles: list[str]
+    established: set[str]
     column_header: str = ""
+    in_table: bool = False
 
 
 def _clean_label(raw: str) -> str:
@@ -152,7 +155,7 @@ def report_subjects(kind: Optional[str]) -> dict[str, str]:
 def _field(q: Quantity, ctx: _Context, previous_field: Optional[str], default_subject: dict[str, str]) -> Optional[str]:
     vocab = _vocabulary()
     label = ctx.label + ctx.column_header
-    direct = _nearest(label, [e for e in vocab.direct if q.kind in e[2]])
+    direct = _nearest(label, [e for e in vocab.direct if q.kind in e[2] and not any(u in label for u in e[3])])
     if direct:
         return direct[1]
     if q.kind == "percent" and any(label.startswith(w) for w in vocab.shares):
@@ -167,15 +170,18 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str], default_su
     subject = _nearest(ctx.label, vocab.subjects)
     if subject is not None and any(w in ctx.label[ctx.label.rfind(subject[0]):] for w in vocab.breakdown):
         return None  # 项目支出包括委员活动经费36.3万元: a part of the subject, not the subject
+    if ctx.in_table:
+        return f"budget.{default_subject.get(subject[1], subject[1])}.{name}" if subject else None
     if subject is None:
         carried = _nearest(ctx.sentence, vocab.subjects)
         after = ctx.sentence[ctx.sentence.rfind(carried[0]):] if carried else ""
         if any(word in after for word in vocab.breakdown):
             return None  # a part listed after 其中/包括: not the whole the sentence named
         subject = carried or next((s for t in ctx.section_titles if (s := _nearest(t, vocab.subjects))), None)
-    subject_name = subject[1] if subject else default_subject.get("")
-    subject_name = default_subject.get(subject_name, subject_name)
-    return f"budget.{subject_name}.{name}" if subject_name else None
+    if subject is None:
+        field = f"budget.{default_subject['']}.{name}" if "" in default_subject else None
+        return None if field in ctx.established else field
+    return f"budget.{default_subject.get(subject[1], subject[1])}.{name}"
 
 
 def label_quantities(document: Document, quantities: list[Quantity], sections: list[Section],
@@ -185,6 +191,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
     text = document.text
     labelled: list[Quantity] = []
     previous_end, previous_field, sentence_start = 0, None, 0
+    established: set[str] = set()
     for q in quantities:
         start = q.span[0]
         block = _block_at(document.blocks, start)
@@ -195,8 +202,9 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
         if s_start != sentence_start:
             sentence_start, previous_field = s_start, None
         containing = sorted((s for s in sections if s.span[0] <= start < s.span[1]), key=lambda s: -s.level)
-        ctx = _Context(_clean_label(raw), text[s_start:start], [s.title for s in containing])
+        ctx = _Context(_clean_label(raw), text[s_start:start], [s.title for s in containing], established)
         if cell is not None:
+            ctx.in_table = True
             header = _header_cell(block, cell.col)
             ctx.column_header = header.text if header is not None and header is not cell else ""
             ctx.label = ctx.label or _clean_label(_row_header(block, cell))
@@ -206,6 +214,8 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
             q = _with_header_unit(q, raw) if raw.rstrip().endswith((")", "）")) else q
         field = _field(q, ctx, previous_field, default_subject)
         previous_field = field or previous_field
+        if field:
+            established.add(field)
         labelled.append(q.model_copy(update={
             "label": (ctx.label + ctx.column_header) or None,
             "field": field,

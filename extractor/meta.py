@@ -69,6 +69,14 @@ def find_fiscal_year(text: str, title: Optional[StatedText]) -> Optional[StatedY
         m = _YEAR.search(title.value)
         if m:
             return stated(m, title.span[0])
+        following = text[title.span[1]:].split("\n")[1:1 + _rules()["fiscal_year"]["title_year_lines"]]
+        offset = title.span[1] + 1
+        for line in following:
+            bare = regex.fullmatch(r"\s*((?:19|20)\d{2})\s*", line)
+            if bare:
+                return StatedYear(value=int(bare.group(1)), text=bare.group(1),
+                                  span=(offset + bare.start(1), offset + bare.end(1)))
+            offset += len(line) + 1
     opening = text[: _rules()["fiscal_year"]["opening_chars"]]
     candidates = [m for m in _YEAR.finditer(opening) if _year_ok(opening, m)]
     with_du = [m for m in candidates if m.group(2)]

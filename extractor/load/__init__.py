@@ -6,17 +6,28 @@ from pathlib import Path
 from ..document import Document
 from ..errors import CorruptDocument, EmptyDocument, ExtractorError, UnsupportedFormat
 from .docx import load_docx
+from .html import load_html, load_markdown
+from .office import load_legacy
+from .pdf import load_pdf
 from .text import load_text
 
-_LOADERS = {".txt": load_text, ".text": load_text, ".docx": load_docx}
+# Files larger than this are refused before reading: no report is this big, and a batch must stay bounded.
+MAX_FILE_BYTES = 40 * 2**20
 
-# What the first bytes of a file say it is, to catch files whose name lies about their content.
+_LOADERS = {
+    ".txt": load_text, ".text": load_text, ".docx": load_docx, ".html": load_html, ".htm": load_html,
+    ".md": load_markdown, ".markdown": load_markdown, ".pdf": load_pdf,
+    ".doc": load_legacy, ".wps": load_legacy, ".rtf": load_legacy,
+}
+# What each format's first bytes must be (None: a text format, which must not be one of the binary kinds).
+_EXPECTED = {".docx": "zip", ".pdf": "pdf", ".doc": "ole", ".wps": "ole", ".rtf": "rtf"}
 _SIGNATURES = [
     (b"PK\x03\x04", "zip"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
     (b"%PDF", "pdf"),
     (b"{\\rtf", "rtf"),
 ]
+_NAMES = {"zip": "a zip package (.docx?)", "ole": "a legacy Office file (.doc?)", "pdf": "PDF", "rtf": "RTF"}
 _ENCRYPTED_OLE_MARK = "EncryptedPackage".encode("utf-16-le")
 
 
@@ -29,17 +40,18 @@ def _sniff(data: bytes) -> str | None:
 
 def _check_content_matches_name(data: bytes, suffix: str, path: str) -> None:
     kind = _sniff(data)
-    if kind == "ole":
-        if _ENCRYPTED_OLE_MARK in data:
-            raise CorruptDocument(path, "password-protected (encrypted) Office document; save it without a password")
-        if suffix != ".doc":
-            raise UnsupportedFormat(path, f"named {suffix} but is a legacy Word 97-2003 .doc file")
-    if suffix == ".docx" and kind not in ("zip", None):
-        raise UnsupportedFormat(path, f"named .docx but its content is {kind.upper()}")
-    if suffix == ".docx" and kind is None:
-        raise CorruptDocument(path, "named .docx but it is not a zip package")
-    if suffix in (".txt", ".text") and kind in ("zip", "pdf", "rtf"):
-        raise UnsupportedFormat(path, f"named {suffix} but its content is {kind.upper()}")
+    if kind == "ole" and _ENCRYPTED_OLE_MARK in data:
+        raise CorruptDocument(path, "password-protected (encrypted) Office document; save it without a password")
+    expected = _EXPECTED.get(suffix)
+    if kind == expected:
+        return
+    if kind == "ole" and suffix == ".docx":
+        raise UnsupportedFormat(path, "named .docx but is a legacy Word 97-2003 .doc file")
+    if expected is None and kind is not None:
+        raise UnsupportedFormat(path, f"named {suffix} but its content is {_NAMES[kind]}")
+    if expected is not None:
+        found = _NAMES[kind] if kind else "not that format"
+        raise CorruptDocument(path, f"named {suffix} but its content is {found}")
 
 
 def supported_suffixes() -> list[str]:
@@ -63,6 +75,9 @@ def load_bytes(data: bytes, path: str) -> Document:
 
 def read_file(path: str | Path) -> bytes:
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ExtractorError(str(path), f"too large: {size / 2**20:.0f} MiB, the limit is {MAX_FILE_BYTES // 2**20} MiB")
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise ExtractorError(str(path), "no such file") from None
