@@ -10,6 +10,7 @@ from docx.text.paragraph import Paragraph
 
 from ..document import Document, DocumentBuilder
 from ..errors import CorruptDocument
+from .numbering import Numbering
 
 # A .docx whose parts inflate beyond this is refused (zip bomb), long before it is parsed.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -65,14 +66,17 @@ def load_docx(data: bytes, path: str) -> Document:
     try:
         word = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises many types for damaged parts; all mean the same to users
+        if "entity" in str(e).lower():
+            raise CorruptDocument(path, "refused: its XML expands entities (entity-expansion attack?)") from None
         raise CorruptDocument(path, f"damaged .docx: {type(e).__name__}: {e}") from None
     builder = DocumentBuilder("docx")
+    numbering = Numbering(word)
     for element in word.element.body.iterchildren():
         if element.tag == _P:
             paragraph = Paragraph(element, word)
             style = paragraph.style.name if paragraph.style is not None else None
             heading = bool(style) and style.lower().startswith(("heading", "title", "标题"))
-            builder.paragraph(paragraph.text, style=style, heading=heading)
+            builder.paragraph(numbering.label(paragraph) + paragraph.text, style=style, heading=heading)
         elif element.tag == _TBL:
             builder.table(_table_rows(element))
     return builder.build()
