@@ -123,6 +123,20 @@ def _print_findings(rows: list[tuple]) -> None:
             print(f"    evidence: {evidence}")
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import BatchSettings, run_batch
+
+    missing = [root for root in args.roots if not os.path.exists(root)]
+    if missing:
+        _fail(f"batch: no such file or directory: {', '.join(missing)}")
+        return 2
+    settings = BatchSettings(workers=args.workers, timeout_seconds=args.timeout, memory_mb=args.memory_mb,
+                             glob=args.glob)
+    summary = run_batch(args.roots, args.output, settings)
+    print(summary.line(), file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .record import json_schema
 
@@ -145,6 +159,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object with every metric and document")
     p.add_argument("--show-misses", action="store_true", help="list every miss and false hit with context")
     p.set_defaults(run=cmd_eval)
+
+    p = commands.add_parser("batch", help="extract a directory tree: parallel, resumable, with tables and a DuckDB store")
+    p.add_argument("roots", nargs="+", metavar="DIR")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder (also the resume state)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    p.add_argument("--glob", help="only files whose name matches, e.g. '*.docx'")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per file (default 120)")
+    p.add_argument("--memory-mb", type=int, default=2048, help="memory allowed per worker (default 2048)")
+    p.set_defaults(run=cmd_batch)
 
     p = commands.add_parser("check", help="audit the arithmetic and structure of reports")
     p.add_argument("files", nargs="*", metavar="FILE")

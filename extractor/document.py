@@ -1,7 +1,9 @@
 """The Document model: ordered blocks (paragraphs, headings, tables of cells) over one canonical text."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, Optional
 
 BlockKind = Literal["paragraph", "heading", "table"]
@@ -38,6 +40,17 @@ class Document:
     format: str
     text: str
     blocks: list[Block]
+
+    @cached_property
+    def _block_starts(self) -> list[int]:
+        return [b.span[0] for b in self.blocks]
+
+    def block_at(self, position: int) -> Optional[Block]:
+        """The block whose span holds `position` (blocks are in text order and do not overlap)."""
+        i = bisect_right(self._block_starts, position) - 1
+        if i >= 0 and position <= self.blocks[i].span[1]:
+            return self.blocks[i]
+        return None
 
 
 class DocumentBuilder:

@@ -111,10 +111,6 @@ def _row_header(block: Block, cell: Cell) -> str:
     return "" if find_quantities(first[0].text) and first[0].text.strip()[0].isdigit() else first[0].text
 
 
-def _block_at(blocks: list[Block], position: int) -> Optional[Block]:
-    return next((b for b in blocks if b.span[0] <= position <= b.span[1]), None)
-
-
 def _header_unit(text: str) -> Optional[Quantity]:
     """The unit a header or label states, as the quantity '1 <unit>' (kind, unit and factor in one)."""
     m = _vocabulary().header_unit.search(text)
@@ -194,7 +190,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
     established: set[str] = set()
     for q in quantities:
         start = q.span[0]
-        block = _block_at(document.blocks, start)
+        block = document.block_at(start)
         cell = _cell_at(block, start) if block is not None and block.kind == "table" else None
         floor = max(previous_end, cell.span[0] if cell else 0)
         raw = text[max(_clause_start(text, start, floor, vocab.boundaries), start - vocab.max_label_length):start]

@@ -1,6 +1,7 @@
 """The indicator system: category headings, indicator lines in prose, and 绩效自评表 tables (patterns/indicators.toml)."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from decimal import Decimal
 from functools import cache
 from typing import Optional
@@ -65,15 +66,27 @@ def _role_of_label(label: Optional[str], table: dict[str, list[str]]) -> Optiona
     return best[1] if best else None
 
 
-def _numbers(quantities: list[Quantity], start: int, end: int) -> list[Quantity]:
-    return [q for q in quantities if start <= q.span[0] < end and q.kind in ("score", "number") and q.value is not None]
+class _Quantities:
+    """The document's quantities, found by position without scanning them all."""
+
+    def __init__(self, quantities: list[Quantity]):
+        self.all = quantities
+        self.starts = [q.span[0] for q in quantities]
+
+    def between(self, start: int, end: int) -> list[Quantity]:
+        return self.all[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
 
-def _first_quantity(quantities: list[Quantity], start: int, end: int) -> Optional[Quantity]:
-    return next((q for q in quantities if start <= q.span[0] < end), None)
+def _numbers(quantities: _Quantities, start: int, end: int) -> list[Quantity]:
+    return [q for q in quantities.between(start, end) if q.kind in ("score", "number") and q.value is not None]
 
 
-def categories_from_headings(document: Document, sections: list[Section], quantities: list[Quantity]) -> list[Category]:
+def _first_quantity(quantities: _Quantities, start: int, end: int) -> Optional[Quantity]:
+    found = quantities.between(start, end)
+    return found[0] if found else None
+
+
+def categories_from_headings(document: Document, sections: list[Section], quantities: _Quantities) -> list[Category]:
     """Headings that state a weight and a score: (二)产出指标(分值50分，得50分，未扣分)."""
     rules = _rules()["category_heading"]
     table = {k: rules[k] for k in _NUMERIC}
@@ -100,7 +113,7 @@ def _category_at(sections: list[Section], categories: list[Category], position: 
     return max(holding, key=lambda s: s.level).title if holding else None
 
 
-def _prose_indicator(document: Document, block: Block, quantities: list[Quantity]) -> Optional[dict]:
+def _prose_indicator(document: Document, block: Block, quantities: _Quantities) -> Optional[dict]:
     start, end = block.span
     line = document.text[start:end]
     if not is_item_line(line):
@@ -151,7 +164,7 @@ def _cell_covering(block: Block, row: int, col: int) -> Optional[Cell]:
                  if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan), None)
 
 
-def _table_indicators(block: Block, quantities: list[Quantity]) -> tuple[list[dict], list[Category]]:
+def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict], list[Category]]:
     roles = _header_roles(block)
     if not roles:
         return [], []
@@ -196,6 +209,7 @@ def _table_indicators(block: Block, quantities: list[Quantity]) -> tuple[list[di
 def read_indicators(document: Document, sections: list[Section],
                     quantities: list[Quantity]) -> tuple[list[Category], list[Indicator]]:
     """Categories and indicators in document order; an indicator's category is its table cell or its heading."""
+    quantities = _Quantities(quantities)
     categories = categories_from_headings(document, sections, quantities)
     rows: list[dict] = []
     for block in document.blocks:
