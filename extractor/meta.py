@@ -44,15 +44,20 @@ def find_title(text: str) -> Optional[StatedText]:
     return None
 
 
+@cache
+def _kind_patterns() -> list[tuple[str, regex.Pattern]]:
+    return [(rule["kind"], regex.compile(_alternation(rule["words"]))) for rule in _rules()["kinds"]]
+
+
 def find_kind(text: str, title: Optional[StatedText]) -> Optional[StatedKind]:
     opening = text[: _rules()["fiscal_year"]["opening_chars"]]
     places = ([(title.value, title.span[0])] if title else []) + [(opening, 0)]
     for where, offset in places:
-        for rule in _rules()["kinds"]:
-            m = regex.search(_alternation(rule["words"]), where)
+        for kind, pattern in _kind_patterns():
+            m = pattern.search(where)
             if m:
                 start = offset + m.start()
-                return StatedKind(value=rule["kind"], text=m.group(), span=(start, start + len(m.group())))
+                return StatedKind(value=kind, text=m.group(), span=(start, start + len(m.group())))
     return None
 
 

@@ -47,16 +47,60 @@ def format_number(n: int, fmt: str) -> str:
     return str(n)
 
 
+class Styles:
+    """Paragraph styles by id, read once (python-docx's paragraph.style scans every style on each call)."""
+
+    def __init__(self, styles_element):
+        self._by_id: dict[str, dict] = {}
+        self.default_id: str | None = None
+        children = styles_element.iterchildren(qn("w:style")) if styles_element is not None else []
+        for style in children:
+            if style.get(qn("w:type")) != "paragraph":
+                continue
+            style_id = style.get(qn("w:styleId"))
+            name = style.find(qn("w:name"))
+            based = style.find(qn("w:basedOn"))
+            p_pr = style.find(qn("w:pPr"))
+            self._by_id[style_id] = {
+                "name": name.get(qn("w:val")) if name is not None else style_id,
+                "based_on": based.get(qn("w:val")) if based is not None else None,
+                "num_pr": p_pr.find(qn("w:numPr")) if p_pr is not None else None,
+            }
+            if style.get(qn("w:default")) in ("1", "true"):
+                self.default_id = style_id
+
+    def id_of(self, paragraph_element) -> str | None:
+        p_pr = paragraph_element.find(qn("w:pPr"))
+        style = p_pr.find(qn("w:pStyle")) if p_pr is not None else None
+        return style.get(qn("w:val")) if style is not None else self.default_id
+
+    def name(self, style_id: str | None) -> str | None:
+        style = self._by_id.get(style_id) if style_id else None
+        return style["name"] if style else None
+
+    def num_pr(self, style_id: str | None):
+        """The numbering a style (or a style it is based on) gives its paragraphs."""
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            style = self._by_id.get(style_id)
+            if style is None:
+                return None
+            if style["num_pr"] is not None:
+                return style["num_pr"]
+            style_id = style["based_on"]
+        return None
+
+
 class Numbering:
     """Counters for every list of one document, advanced paragraph by paragraph in body order."""
 
-    def __init__(self, document):
+    def __init__(self, numbering_element, styles: Styles):
         self._levels: dict[str, dict[int, dict]] = {}  # numId -> level -> {fmt, text, start}
         self._counters: dict[str, dict[int, int]] = {}
-        self._styles = document.styles
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
+        self._styles = styles
+        root = numbering_element
+        if root is None:
             return
         abstract = {a.get(qn("w:abstractNumId")): a for a in root.iterchildren(qn("w:abstractNum"))}
         for num in root.iterchildren(qn("w:num")):
@@ -73,23 +117,23 @@ class Numbering:
                 }
             self._levels[num.get(qn("w:numId"))] = levels
 
-    def _num_pr(self, paragraph):
+    def _num_pr(self, p, style_id: str | None):
         """numId and level of a paragraph, from its own properties or its style's."""
-        p_pr = paragraph._p.pPr
-        num_pr = p_pr.numPr if p_pr is not None else None
-        style = paragraph.style
-        while num_pr is None and style is not None:
-            style_pr = style.element.pPr
-            num_pr = style_pr.numPr if style_pr is not None else None
-            style = style.base_style
-        if num_pr is None or num_pr.numId is None:
+        p_pr = p.find(qn("w:pPr"))
+        num_pr = p_pr.find(qn("w:numPr")) if p_pr is not None else None
+        if num_pr is None:
+            num_pr = self._styles.num_pr(style_id)
+        num_id = num_pr.find(qn("w:numId")) if num_pr is not None else None
+        if num_id is None:
             return None
-        level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-        return str(num_pr.numId.val), level
+        ilvl = num_pr.find(qn("w:ilvl"))
+        return num_id.get(qn("w:val")), int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
 
-    def label(self, paragraph) -> str:
-        """The number Word shows before this paragraph ('' when it is not in a numbered list)."""
-        found = self._num_pr(paragraph)
+    def label(self, p, style_id: str | None) -> str:
+        """The number Word shows before paragraph element `p` ('' when it is not in a numbered list)."""
+        if not self._levels:
+            return ""
+        found = self._num_pr(p, style_id)
         if found is None:
             return ""
         num_id, level = found
