@@ -19,6 +19,9 @@ demo: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/extractor eval ../shared/corpus-dev
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
 

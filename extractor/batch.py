@@ -39,6 +39,7 @@ class Summary:
     total: int = 0
     done: int = 0
     skipped: int = 0
+    extract_seconds: float = 0.0
     duplicates: int = 0
     failed: Counter = field(default_factory=Counter)
     seconds: float = 0.0
@@ -48,6 +49,11 @@ class Summary:
         failed = ", ".join(f"{k} {v}" for k, v in sorted(self.failed.items())) or "none"
         return (f"files {self.total}: extracted {self.done}, already done {self.skipped}, identical copies "
                 f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}); {self.seconds:.1f} s, {rate:.1f} files/s")
+
+    def extraction_rate(self) -> float:
+        """Documents per second while extracting (start-up and the final tables left out)."""
+        finished = self.done + sum(self.failed.values())
+        return finished / self.extract_seconds if self.extract_seconds else 0.0
 
 
 def version_key() -> str:
@@ -94,13 +100,16 @@ def _worker(connection, memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     out_of_memory = ("error", ("MemoryLimit", f"needed more than {memory_mb} MB"))
     try:
+        connection.send("ready")  # imports done: the pool starts its clock and its work after this
         while True:
-            path = connection.recv()
-            if path is None:
+            task = connection.recv()
+            if task is None:
                 return
+            path, extra = task
             outcome = out_of_memory
             try:
-                outcome = ("ok", extract(path).model_dump_json())
+                # The record line as stored: the parent appends it as it comes, without parsing it again.
+                outcome = ("ok", extract(path).model_dump_json()[:-1] + extra)
                 connection.send(outcome)
                 continue
             except ExtractorError as e:
@@ -124,6 +133,8 @@ class _Pool:
         # spawn, not fork: a worker starts clean, so its memory limit measures its own work, not the parent's.
         self.context = get_context("spawn")
         self.workers: list[dict] = [self._start() for _ in range(settings.workers)]
+        for worker in self.workers:
+            self._ready(worker)
 
     def _start(self) -> dict:
         parent, child = self.context.Pipe()
@@ -132,20 +143,31 @@ class _Pool:
         child.close()
         return {"process": process, "connection": parent, "task": None, "deadline": None}
 
+    @staticmethod
+    def _ready(worker: dict) -> None:
+        """Wait for a new worker's 'ready' (its imports done); a worker that dies first is left to idle()."""
+        try:
+            worker["connection"].recv()
+        except (EOFError, ConnectionError):
+            pass
+
     def idle(self) -> list[dict]:
         for worker in [w for w in self.workers if w["task"] is None and not w["process"].is_alive()]:
             self._replace(worker)
         return [w for w in self.workers if w["task"] is None]
 
-    def submit(self, worker: dict, task) -> None:
+    def submit(self, worker: dict, task, extra: str) -> None:
+        """Send one file; `extra` is JSON text the worker appends to the record (',"key": value}')."""
         worker["task"] = task
         worker["deadline"] = time.monotonic() + self.settings.timeout_seconds
-        worker["connection"].send(str(task[0]))
+        worker["connection"].send((str(task[0]), extra))
 
     def _replace(self, worker: dict) -> None:
         worker["process"].kill()
         worker["process"].join()
-        self.workers[self.workers.index(worker)] = self._start()
+        successor = self._start()
+        self._ready(successor)
+        self.workers[self.workers.index(worker)] = successor
 
     def results(self, poll: float = 0.2):
         """Finished tasks as (task, status, payload); timeouts and crashed workers become errors."""
@@ -207,15 +229,23 @@ def _rewrite_jsonl(path: Path, rows: list[dict]) -> None:
     os.replace(tmp, path)
 
 
-def _append(path: Path, row: dict) -> None:
-    """One row, one write(2) on an O_APPEND file, then fsync: a kill leaves no half row behind."""
-    data = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+class _Appender:
+    """JSON Lines appended one write(2) per line on an O_APPEND file: a killed process leaves whole lines
+    (what it wrote is in the page cache and reaches the disk); a torn line can only come from a machine
+    crash, and resuming drops it. fsync once at the end."""
+
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def line(self, text: str) -> None:
+        os.write(self.fd, (text + "\n").encode("utf-8"))
+
+    def row(self, row: dict) -> None:
+        self.line(json.dumps(row, ensure_ascii=False))
+
+    def close(self) -> None:
+        os.fsync(self.fd)
+        os.close(self.fd)
 
 
 class _Progress:
@@ -261,49 +291,54 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
     files = find_files(roots, settings.glob)
     summary = Summary(total=len(files))
     by_hash: dict[str, list[str]] = {}
+    unreadable = []
     for path in files:
         try:
             by_hash.setdefault(_sha256(path), []).append(str(path))
         except OSError as e:
             summary.failed["Unreadable"] += 1
-            _append(out / ERRORS, {"path": str(path), "sha256": None, "version": version, "error": "Unreadable",
-                                   "message": str(e)})
+            unreadable.append({"path": str(path), "sha256": None, "version": version, "error": "Unreadable",
+                               "message": str(e)})
     current = {(sha, version) for sha in by_hash}
 
     # Keep what is still valid: same content, same extractor version. Everything else is redone.
     records = [r for r in _read_jsonl(out / RECORDS) if (r["source"]["sha256"], r.get("batch_version")) in current]
     errors = [e for e in _read_jsonl(out / ERRORS) if (e.get("sha256"), e.get("version")) in current]
     _rewrite_jsonl(out / RECORDS, records)
-    _rewrite_jsonl(out / ERRORS, errors)
+    _rewrite_jsonl(out / ERRORS, errors + unreadable)
     finished = {r["source"]["sha256"] for r in records} | {e["sha256"] for e in errors}
     summary.skipped = sum(len(by_hash[sha]) for sha in finished)
     todo = [(paths[0], sha) for sha, paths in by_hash.items() if sha not in finished]
     summary.duplicates = sum(len(paths) - 1 for sha, paths in by_hash.items() if sha not in finished)
 
-    progress = _Progress(len(todo))
     pool = _Pool(BatchSettings(workers=max(1, min(settings.workers, len(todo) or 1)),
                                timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb))
+    progress = _Progress(len(todo))
     queue = list(reversed(todo))
+    record_lines, error_lines = _Appender(out / RECORDS), _Appender(out / ERRORS)
+    extract_started = time.monotonic()
     try:
         while queue or any(w["task"] is not None for w in pool.workers):
             for worker in pool.idle():
                 if queue:
-                    pool.submit(worker, queue.pop())
+                    path, sha = queue.pop()
+                    extra = f',"batch_version":"{version}","paths":{json.dumps(by_hash[sha], ensure_ascii=False)}}}'
+                    pool.submit(worker, (path, sha), extra)
             for (path, sha), status, payload in pool.results():
                 if status == "ok":
-                    record = json.loads(payload)
-                    record["batch_version"] = version
-                    record["paths"] = by_hash[sha]
-                    _append(out / RECORDS, record)
+                    record_lines.line(payload)
                     summary.done += 1
                 else:
                     kind, message = payload
-                    _append(out / ERRORS, {"path": path, "paths": by_hash[sha], "sha256": sha, "version": version,
-                                           "error": kind, "message": message})
+                    error_lines.row({"path": path, "paths": by_hash[sha], "sha256": sha, "version": version,
+                                     "error": kind, "message": message})
                     summary.failed[kind] += 1
                 progress.advance(status != "ok")
     finally:
+        summary.extract_seconds = time.monotonic() - extract_started
         pool.close()
+        record_lines.close()
+        error_lines.close()
         progress.finish()
     write_tables(out, _read_jsonl(out / RECORDS), by_hash)
     summary.seconds = time.monotonic() - started

@@ -36,8 +36,7 @@ def _labels_in(line: str) -> list[tuple[str, int, int]]:
     """(role, start, end) of every indicator label in `line`, left to right."""
     found = []
     for m in _label_pattern().finditer(line):
-        group = next(name for name, value in m.groupdict().items() if value is not None)
-        found.append((group.rsplit("_", 1)[0], m.start(), m.end()))
+        found.append((m.lastgroup.rsplit("_", 1)[0], m.start(), m.end()))
     return found
 
 

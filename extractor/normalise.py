@@ -13,42 +13,44 @@ _SPACES = "\u00a0\u3000\u2002\u2003\u2009\u202f"
 _LEFTOVERS = regex.compile(r"\[bookmark: [^\]]*\]")
 
 
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {ord(c): " " for c in _SPACES}
+_DELETED_CHARS = regex.compile(f"[{_DELETED}]+")
+_NEEDS_DELETION = regex.compile(f"[{_DELETED}]|\\[bookmark: ")
+
+
 @dataclass(frozen=True)
 class Normalised:
-    """Normalised text plus, for each of its characters, the offset of the source character it came from."""
+    """Normalised text plus, for each of its characters, the offset of the source character it came from
+    (None when nothing was deleted: then offsets are the same in both texts)."""
 
     text: str
-    source_offsets: list[int]
+    source_offsets: list[int] | None
     source_length: int
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open span of the normalised text back to the source text."""
+        if self.source_offsets is None:
+            return start, end
         if start == end:
             pos = self.source_offsets[start] if start < len(self.source_offsets) else self.source_length
             return pos, pos
         return self.source_offsets[start], self.source_offsets[end - 1] + 1
 
 
-def _fold(ch: str) -> str:
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:
-        return chr(code - 0xFEE0)
-    if ch in _SPACES:
-        return " "
-    return ch
-
-
 def normalise(source: str) -> Normalised:
-    """Normalise `source` one character at a time so every kept character keeps its source offset."""
-    dropped = [False] * len(source)
-    for m in _LEFTOVERS.finditer(source):
-        for i in range(m.start(), m.end()):
-            dropped[i] = True
-    chars: list[str] = []
+    """Normalise `source`; every kept character keeps its source offset (folding is one character to one)."""
+    if not _NEEDS_DELETION.search(source):
+        return Normalised(source.translate(_FOLD), None, len(source))
+    deleted = sorted({(m.start(), m.end()) for m in _LEFTOVERS.finditer(source)} |
+                     {(m.start(), m.end()) for m in _DELETED_CHARS.finditer(source)})
+    pieces: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(source):
-        if dropped[i] or ch in _DELETED:
-            continue
-        chars.append(_fold(ch))
-        offsets.append(i)
-    return Normalised("".join(chars), offsets, len(source))
+    kept_from = 0
+    for start, end in deleted:
+        if start >= kept_from:
+            pieces.append(source[kept_from:start])
+            offsets.extend(range(kept_from, start))
+        kept_from = max(kept_from, end)
+    pieces.append(source[kept_from:])
+    offsets.extend(range(kept_from, len(source)))
+    return Normalised("".join(pieces).translate(_FOLD), offsets, len(source))

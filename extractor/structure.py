@@ -45,10 +45,15 @@ def heading_marker(line: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _title(line: str) -> str:
+@cache
+def _title_end() -> tuple[regex.Pattern, int]:
     rules = patterns.load("headings")["title"]
-    cut = regex.split(f"[{regex.escape(rules['ends_at'])}]", line.strip(), maxsplit=1)[0]
-    return cut.strip()[: rules["max_length"]]
+    return regex.compile(f"[{regex.escape(rules['ends_at'])}]"), rules["max_length"]
+
+
+def _title(line: str) -> str:
+    ends, max_length = _title_end()
+    return ends.split(line.strip(), maxsplit=1)[0].strip()[:max_length]
 
 
 def find_sections(document: Document, is_item_line) -> list[Section]:

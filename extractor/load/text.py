@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 
 import charset_normalizer
+import regex
 
 from ..document import Document, document_from_text
 from ..errors import UndecodableText
@@ -11,13 +12,13 @@ from ..errors import UndecodableText
 _PLAUSIBLE = 0.97  # share of characters that must be ordinary text for a guessed decoding to be accepted
 
 
-def _ordinary(ch: str) -> bool:
-    code = ord(ch)
-    return (ch.isprintable() or ch in "\r\n\t") and not (0xE000 <= code <= 0xF8FF)  # no private-use area
+# Characters no report text holds: control characters (but tab and line breaks), private-use characters that
+# wrong decodings produce, and the replacement character.
+_ODD = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]|[^\P{C}\s]")
 
 
 def _plausible(text: str) -> bool:
-    return bool(text) and sum(map(_ordinary, text)) / len(text) >= _PLAUSIBLE
+    return bool(text) and 1 - len(_ODD.findall(text)) / len(text) >= _PLAUSIBLE
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
