@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+SYSTEM_STAMP := $(VENV)/.system-stamp
+# Debian packages the tests use: chromium drives the review-page tests, fonts-wqy-microhei renders Chinese.
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei
 
 .PHONY: install demo test eval bench clean
 
@@ -10,6 +13,15 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
+
+# Installed when missing and we may (root with apt); otherwise the tests that need them skip and say why.
+$(SYSTEM_STAMP):
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi"; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else echo "note: $(SYSTEM_PACKAGES) not installed and not installable here; browser tests will skip"; fi; \
+	fi
+	mkdir -p $(VENV) && touch $@
 
 install: $(STAMP)
 
@@ -22,7 +34,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
-test: $(STAMP)
+test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m pytest
 
 clean:

@@ -203,7 +203,7 @@ class _Pool:
 
 # ---- state -----------------------------------------------------------------------------------------------
 
-def _read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path) -> list[dict]:
     """Complete lines of a JSON Lines file; a torn last line (killed mid-write) is dropped."""
     if not path.exists():
         return []
@@ -302,8 +302,8 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
     current = {(sha, version) for sha in by_hash}
 
     # Keep what is still valid: same content, same extractor version. Everything else is redone.
-    records = [r for r in _read_jsonl(out / RECORDS) if (r["source"]["sha256"], r.get("batch_version")) in current]
-    errors = [e for e in _read_jsonl(out / ERRORS) if (e.get("sha256"), e.get("version")) in current]
+    records = [r for r in read_jsonl(out / RECORDS) if (r["source"]["sha256"], r.get("batch_version")) in current]
+    errors = [e for e in read_jsonl(out / ERRORS) if (e.get("sha256"), e.get("version")) in current]
     _rewrite_jsonl(out / RECORDS, records)
     _rewrite_jsonl(out / ERRORS, errors + unreadable)
     finished = {r["source"]["sha256"] for r in records} | {e["sha256"] for e in errors}
@@ -340,6 +340,6 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
         record_lines.close()
         error_lines.close()
         progress.finish()
-    write_tables(out, _read_jsonl(out / RECORDS), by_hash)
+    write_tables(out, read_jsonl(out / RECORDS), by_hash)
     summary.seconds = time.monotonic() - started
     return summary

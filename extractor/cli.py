@@ -134,7 +134,59 @@ def cmd_batch(args: argparse.Namespace) -> int:
                              glob=args.glob)
     summary = run_batch(args.roots, args.output, settings)
     print(summary.line(), file=sys.stderr)
+    if args.review:
+        write_batch_review(args.output)
     return 1 if summary.failed else 0
+
+
+def write_batch_review(out: str) -> None:
+    """Review pages for every document of a batch output, and review/index.html listing them."""
+    from pathlib import Path
+
+    from .batch import RECORDS, read_jsonl
+    from .pipeline import extract_document
+    from .review import render_index, render_page
+
+    folder = Path(out) / "review"
+    folder.mkdir(exist_ok=True)
+    entries = []
+    for n, record in enumerate(read_jsonl(Path(out) / RECORDS), 1):
+        try:
+            document, report = extract_document(record["paths"][0])
+        except ExtractorError as e:  # the file changed or went away since the batch read it
+            _fail(str(e))
+            continue
+        name = f"{n:05d}-{Path(record['paths'][0]).stem}.html"
+        (folder / name).write_text(render_page(document, report), encoding="utf-8")
+        entries.append((name, report))
+    (folder / "index.html").write_text(render_index(entries), encoding="utf-8")
+    print(f"review pages: {folder / 'index.html'}", file=sys.stderr)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .pipeline import extract_document
+    from .review import render_index, render_page
+
+    single = len(args.files) == 1 and args.output.endswith((".html", ".htm"))
+    out_dir = Path(args.output).parent if single else Path(args.output)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failures, written = 0, []
+    for path in args.files:
+        try:
+            document, report = extract_document(path)
+        except ExtractorError as e:
+            _fail(str(e))
+            failures += 1
+            continue
+        page = Path(args.output) if single else out_dir / f"{Path(path).stem}.html"
+        page.write_text(render_page(document, report), encoding="utf-8")
+        written.append((page.name, report))
+        print(page)
+    if not single and written:
+        (out_dir / "index.html").write_text(render_index(written), encoding="utf-8")
+    return 1 if failures else 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -167,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--glob", help="only files whose name matches, e.g. '*.docx'")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per file (default 120)")
     p.add_argument("--memory-mb", type=int, default=2048, help="memory allowed per worker (default 2048)")
+    p.add_argument("--review", action="store_true", help="also write HTML review pages and review/index.html")
     p.set_defaults(run=cmd_batch)
 
     p = commands.add_parser("check", help="audit the arithmetic and structure of reports")
@@ -178,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--disable", action="append", default=[], metavar="RULE[,RULE]", help="skip these rules")
     p.add_argument("--list-rules", action="store_true", help="list the rules and what they check")
     p.set_defaults(run=cmd_check)
+
+    p = commands.add_parser("review", help="write a self-contained HTML review page per report")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="a .html file for one report, else a folder (pages plus index.html)")
+    p.set_defaults(run=cmd_review)
 
     p = commands.add_parser("schema", help="print the JSON Schema of a record")
     p.set_defaults(run=cmd_schema)

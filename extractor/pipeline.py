@@ -34,12 +34,17 @@ def build_report(document: Document, source: Source) -> Report:
     return report
 
 
-def extract(path: str | Path) -> Report:
-    """Extract the record of the report file at `path`; raises an ExtractorError naming the file on bad input."""
+def extract_document(path: str | Path) -> tuple[Document, Report]:
+    """The loaded Document (blocks, cells) and the record of the report file at `path`."""
     data = read_file(path)
     document = load_bytes(data, str(path))
     source = Source(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=document.format, bytes=len(data))
-    return build_report(document, source)
+    return document, build_report(document, source)
+
+
+def extract(path: str | Path) -> Report:
+    """Extract the record of the report file at `path`; raises an ExtractorError naming the file on bad input."""
+    return extract_document(path)[1]
 
 
 def extract_text(text: str, path: str = "<text>") -> Report:

@@ -1,0 +1,95 @@
+"""Review pages: self-contained, escaped, and working in a real browser (Debian's chromium via Playwright)."""
+import shutil
+import subprocess
+import sys
+
+import lxml.html
+import pytest
+
+import extractor
+from conftest import CORPUS
+from extractor.pipeline import extract_document
+from extractor.review import render_page
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def seed_page(tmp_path_factory):
+    path = tmp_path_factory.mktemp("review") / "seed.html"
+    result = subprocess.run([sys.executable, "-m", "extractor.cli", "review", str(CORPUS / "seed.docx"), "-o",
+                             str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def test_page_is_self_contained_and_escapes_report_text(tmp_path):
+    path = tmp_path / "evil.txt"
+    path.write_text("一、情况\n预算98.56万元<script>alert('x')</script>，执行率为100%。</script>", encoding="utf-8")
+    page = render_page(*extract_document(path))
+    tree = lxml.html.fromstring(page)
+    assert len(tree.findall(".//script")) == 2  # the evidence data and the page's own code, nothing else
+    assert "alert('x')</script>" not in page and "&lt;script&gt;alert" in page
+    assert not tree.xpath("//*[@src]") and not tree.xpath("//link")  # no network: nothing to fetch
+    assert [m.text for m in tree.findall(".//mark")] == ["98.56万元", "100%"]
+
+
+def test_batch_review_writes_an_index(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(CORPUS / "seed.txt", archive / "seed.txt")
+    shutil.copy(CORPUS / "seed.docx", archive / "seed.docx")
+    subprocess.run([sys.executable, "-m", "extractor.cli", "batch", str(archive), "-o", str(tmp_path / "out"),
+                    "--review"], check=True, capture_output=True)
+    index = lxml.html.fromstring((tmp_path / "out" / "review" / "index.html").read_text(encoding="utf-8"))
+    rows = [[td.text_content() for td in tr.findall("td")] for tr in index.findall(".//tr")[1:]]
+    assert sorted(rows) == [["seed.docx", "雁峰区重点建设项目事务中心", "2023", "99", "5"],
+                            ["seed.txt", "雁峰区重点建设项目事务中心", "2023", "99", "5"]]
+    for link in index.xpath("//a/@href"):
+        assert (tmp_path / "out" / "review" / link).is_file()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (make test installs Debian's chromium where it runs as root)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_browser_highlights_every_quantity_and_clicks_to_evidence(browser, seed_page, tmp_path):
+    report = extractor.extract(CORPUS / "seed.docx")
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(seed_page.as_uri())
+    assert page.locator("mark.q").count() == len(report.quantities) == 77
+    assert page.locator("#checks .item.fail").count() == 5
+    page.click("#checks .item.fail[data-rule=rate_equals_ratio]")
+    marked = page.locator("mark.q.evidence")
+    assert sorted(marked.all_inner_texts()) == ["133.77%", "135.79万元", "98.56万元"]
+    in_view = page.evaluate("""() => { const r = document.querySelector('mark.q.evidence').getBoundingClientRect();
+                                     return r.top >= 0 && r.bottom <= window.innerHeight; }""")
+    assert in_view
+    page.screenshot(path=str(tmp_path / "seed-rate-check.png"))
+    assert (tmp_path / "seed-rate-check.png").stat().st_size > 10_000
+
+
+def test_browser_fact_and_indicator_clicks(browser, seed_page):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(seed_page.as_uri())
+    page.click("#facts .item:has-text('budget.basic.personnel =')")
+    assert page.locator("mark.q.evidence").all_inner_texts() == ["127.94万元"]
+    page.click("#indicators tr:has-text('省重点工程建设项目')")
+    assert sorted(page.locator("mark.q.evidence").all_inner_texts()) == ["128.76%", "≥90%"]
+    assert page.locator("table.block td.evidence, td .evidence, .block.evidence").count() >= 1
+
+
+def test_browser_narrow_screen_stacks_the_panels(browser, seed_page):
+    page = browser.new_page(viewport={"width": 420, "height": 800})
+    page.goto(seed_page.as_uri())
+    doc_box, side_box = page.locator("#doc").bounding_box(), page.locator("#side").bounding_box()
+    assert side_box["y"] > doc_box["y"] and side_box["width"] <= 420
