@@ -189,6 +189,22 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import comparison, format_csv, format_table, plot, store_path
+
+    if not store_path(args.store).exists():
+        _fail(f"compare: no DuckDB store at {store_path(args.store)} (run `extractor batch ... -o {args.store}`)")
+        return 2
+    rows, columns, cells = comparison(args.store, args.field, args.by)
+    corner = "department \\ year" if args.by == "department" else "year \\ department"
+    print(format_csv(rows, columns, cells, corner) if args.csv else format_table(rows, columns, cells, corner))
+    if args.plot:
+        font = plot(rows, columns, cells, args.field, args.plot)
+        if font is None:
+            _fail("compare: no CJK font found (apt-get install fonts-wqy-microhei); Chinese labels may show boxes")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .record import json_schema
 
@@ -237,6 +253,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="a .html file for one report, else a folder (pages plus index.html)")
     p.set_defaults(run=cmd_review)
+
+    p = commands.add_parser("compare", help="one field as a department x year table from a batch's DuckDB store")
+    p.add_argument("store", metavar="OUT", help="a batch output folder (or its reports.duckdb)")
+    p.add_argument("--field", required=True, help="canonical field, e.g. budget.basic.execution_rate")
+    p.add_argument("--by", choices=["department", "year"], default="department", help="what the rows are")
+    p.add_argument("--plot", metavar="FILE", help="also draw it (.png or .svg)")
+    p.add_argument("--csv", action="store_true", help="the table as CSV")
+    p.set_defaults(run=cmd_compare)
 
     p = commands.add_parser("schema", help="print the JSON Schema of a record")
     p.set_defaults(run=cmd_schema)

@@ -192,7 +192,8 @@ def read_meta(text: str, path: Optional[str] = None) -> ReportMeta:
     if department is None and path:
         department = _from_file_name(path)
     return ReportMeta(title=title, kind=find_kind(text, title), fiscal_year=find_fiscal_year(text, title),
-                      department=department, region=find_region(department))
+                      department=department, department_key=department_key(department.value) if department else None,
+                      region=find_region(department))
 
 
 def _from_file_name(path: str) -> Optional[StatedDepartment]:

@@ -101,6 +101,8 @@ class ReportMeta(_Model):
     kind: Optional[StatedKind] = None
     fiscal_year: Optional[StatedYear] = None
     department: Optional[StatedDepartment] = None
+    department_key: Optional[str] = Field(None, description="The department name without spaces, full-width "
+                                          "forms and 单位/本级/机关 suffixes: one key for one body across files.")
     region: Optional[StatedText] = None
 
 

@@ -10,7 +10,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from .meta import department_key
 
 VALUE = "DECIMAL(38,8)"
 TABLES: dict[str, dict[str, str]] = {
@@ -45,8 +44,7 @@ def rows_of(record: dict, paths: list[str]) -> dict[str, list[dict]]:
     """One record as rows of every table."""
     doc_id = record["source"]["sha256"]
     meta, ev = record["report"], record["evaluation"]
-    department = _value(meta["department"])
-    common = {"department": department, "department_key": department_key(department) if department else None,
+    common = {"department": _value(meta["department"]), "department_key": meta["department_key"],
               "fiscal_year": _value(meta["fiscal_year"]), "kind": _value(meta["kind"])}
     document = {
         "doc_id": doc_id, "path": paths[0], "format": record["source"]["format"], "bytes": record["source"]["bytes"],
