@@ -22,6 +22,7 @@ import docx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from generate_corpus import DEPARTMENTS, write_corpus  # noqa: E402
+from make_scans import font_path, render_pages  # noqa: E402
 
 import extractor  # noqa: E402
 
@@ -88,6 +89,25 @@ def worker_peak_rss_mb(files_dir: Path) -> int:
     return int(result.stdout.split()[-1])
 
 
+def ocr_seconds(tmp: Path) -> None:
+    """Median OCR seconds per page of the seed report rendered at 150 and 300 dpi."""
+    from extractor import ocr
+
+    if not ocr.available() or font_path() is None:
+        print("OCR: skipped (needs the [ocr] extra and a CJK font)")
+        return
+    seed = (ROOT / "corpus" / "seed.txt").read_text(encoding="utf-8")
+    for dpi in (150, 300):
+        pages = render_pages(seed, dpi)
+        ocr.recognise(pages[0])  # load the models first
+        seconds = []
+        for page in pages:
+            started = time.perf_counter()
+            ocr.recognise(page)
+            seconds.append(time.perf_counter() - started)
+        print(f"OCR at {dpi} dpi: median {statistics.median(seconds):.1f} s per page ({len(pages)} pages)")
+
+
 def main() -> None:
     print(f"# extractor {extractor.__version__} bench, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
@@ -125,6 +145,8 @@ def main() -> None:
         print(f"batch ({len(list(many.iterdir()))} documents) while extracting: 1 worker {rate1:.1f} docs/s, "
               f"2 workers {rate2:.1f} docs/s ({rate2 / rate1:.2f}x); whole run with start-up and tables: "
               f"{whole1:.1f} and {whole2:.1f} docs/s ({whole2 / whole1:.2f}x)")
+
+        ocr_seconds(tmp)
 
         small, large = tmp / "rss500", tmp / "rss2000"
         for folder, years in ((small, range(1980, 2000)), (large, range(1900, 1980))):

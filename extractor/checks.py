@@ -309,6 +309,21 @@ def check_grade(facts: _Facts, report: Report) -> Iterable[Check]:
         found=ev.total_score.value, quantities=_total_score_quantity(report))
 
 
+def check_ocr_confidence(facts: _Facts, report: Report) -> Iterable[Check]:
+    read = [q for q in report.quantities if q.confidence is not None]
+    if not read:
+        return
+    threshold = Decimal(str(patterns.load("ocr")["recognition"]["min_confidence"]))
+    doubtful = [q for q in read if Decimal(str(q.confidence)) < threshold]
+    listing = "、".join(f"{q.text}({q.confidence:.2f})" for q in doubtful[:10])
+    yield _check(
+        "ocr_confidence", not doubtful, "warning",
+        f"OCR识别置信度低于{threshold}的数值{len(doubtful)}个" + (f"：{listing}。" if doubtful else "。"),
+        f"{len(doubtful)} of {len(read)} OCR-read values have a confidence below {threshold}" +
+        (f": {listing}." if doubtful else "."),
+        found=Decimal(len(doubtful)), quantities=[q.id for q in doubtful])
+
+
 RULES = [
     Rule("rate_equals_ratio", "A stated execution rate equals actual / planned spending.", check_rates),
     Rule("share_equals_ratio", "A stated share equals part / whole.", check_shares),
@@ -326,6 +341,8 @@ RULES = [
          lambda facts, report: [*check_section_numbering(facts, report), *check_item_numbering(facts, report)]),
     Rule("grade_matches_score", "The grade agrees with the total score under the report's bands (or 90/80/60).",
          check_grade),
+    Rule("ocr_confidence", "Values read by OCR were recognised with enough confidence (patterns/ocr.toml).",
+         check_ocr_confidence),
 ]
 RULE_IDS = [r.id for r in RULES]
 

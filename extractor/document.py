@@ -40,6 +40,10 @@ class Document:
     format: str
     text: str
     blocks: list[Block]
+    # For OCR'd documents: (start, end, confidence) of each recognised line, and (start, end, original) of
+    # each repair made to the recognised text.
+    ocr_confidence: list[tuple[int, int, float]] = field(default_factory=list)
+    ocr_repairs: list[tuple[int, int, str]] = field(default_factory=list)
 
     @cached_property
     def _block_starts(self) -> list[int]:
@@ -59,17 +63,17 @@ class DocumentBuilder:
     def __init__(self, format: str):
         self.format = format
         self._parts: list[str] = []
-        self._length = 0
+        self.length = 0
         self._blocks: list[Block] = []
 
     def _append(self, text: str) -> tuple[int, int]:
         if self._parts:
             self._parts.append("\n")
-            self._length += 1
-        start = self._length
+            self.length += 1
+        start = self.length
         self._parts.append(text)
-        self._length += len(text)
-        return start, self._length
+        self.length += len(text)
+        return start, self.length
 
     def paragraph(self, text: str, style: str | None = None, heading: bool = False, page: int | None = None) -> None:
         kind = "heading" if heading else "paragraph"
@@ -89,7 +93,7 @@ class DocumentBuilder:
                 offset += len(text) + 1
         if start is None:
             return
-        self._blocks.append(Block(len(self._blocks), "table", (start, self._length), page=page, cells=cells))
+        self._blocks.append(Block(len(self._blocks), "table", (start, self.length), page=page, cells=cells))
 
     def build(self) -> Document:
         return Document(self.format, "".join(self._parts), self._blocks)

@@ -11,6 +11,7 @@ from .findings import find_findings
 from .indicators import is_item_line, read_indicators
 from .load import load_bytes, read_file
 from .meta import find_grade, read_meta, total_score
+from .ocr import annotate
 from .quantities import find_quantities
 from .record import Evaluation, Report, Source
 from .structure import find_sections
@@ -22,7 +23,7 @@ def build_report(document: Document, source: Source) -> Report:
     meta = read_meta(text, source.path)
     sections = find_sections(document, is_item_line)
     subjects = report_subjects(meta.kind.value if meta.kind else None)
-    quantities = label_quantities(document, find_quantities(text), sections, subjects)
+    quantities = label_quantities(document, annotate(document, find_quantities(text)), sections, subjects)
     facts = facts_from(quantities)
     categories, indicators = read_indicators(document, sections, quantities)
     evaluation = Evaluation(total_score=total_score(facts), grade=find_grade(text), categories=categories,

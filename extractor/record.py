@@ -55,6 +55,9 @@ class Quantity(_Model):
     comparison: Optional[Comparison] = None
     label: Optional[str] = Field(None, description="The words that name this quantity, e.g. 基本支出预算安排.")
     field: Optional[str] = Field(None, description="Canonical field when attributable, else null.")
+    confidence: Optional[float] = Field(None, description="OCR only: the recogniser's lowest confidence over it.")
+    repaired_from: Optional[str] = Field(None, description="OCR only: the text as recognised, before repairs "
+                                         "from patterns/ocr.toml (万兀 -> 万元, O -> 0 ...).")
     section: Optional[str] = Field(None, description="Id of the innermost section holding it.")
     block: Optional[int] = Field(None, description="Index of the document block holding it.")
     cell: Optional[CellRef] = Field(None, description="Table cell holding it, when in a table.")

@@ -182,7 +182,6 @@ HOSTILE = [
     ("encrypted docx", _encrypted, CorruptDocument, "password-protected"),
     ("50 MB file", _huge, ExtractorError, "too large"),
     ("zip bomb", _zip_bomb, CorruptDocument, "inflate to 210 MiB"),
-    ("pdf without text layer", _scanned_pdf, NeedsOCR, "needs OCR"),
     ("xml entity expansion", _entity_expansion, CorruptDocument, "expands entities"),
 ]
 
@@ -224,3 +223,11 @@ def test_empty_docx_says_so(tmp_path):
 def test_bytes_in_memory_are_not_a_path():
     with pytest.raises(ExtractorError, match="no such file"):
         extractor.extract(io.StringIO("x").getvalue() + "-missing.txt")
+
+
+def test_pdf_without_text_layer_goes_to_ocr(tmp_path):
+    from extractor import ocr
+
+    expected = (EmptyDocument, "no text found by OCR") if ocr.available() else (NeedsOCR, "pip install")
+    with pytest.raises(expected[0], match=expected[1]):
+        extractor.extract(_scanned_pdf(tmp_path))

@@ -10,6 +10,7 @@ from .html import load_html, load_markdown
 from .office import load_legacy
 from .pdf import load_pdf
 from .text import load_text
+from ..ocr import load_image
 
 # Files larger than this are refused before reading: no report is this big, and a batch must stay bounded.
 MAX_FILE_BYTES = 40 * 2**20
@@ -18,16 +19,23 @@ _LOADERS = {
     ".txt": load_text, ".text": load_text, ".docx": load_docx, ".html": load_html, ".htm": load_html,
     ".md": load_markdown, ".markdown": load_markdown, ".pdf": load_pdf,
     ".doc": load_legacy, ".wps": load_legacy, ".rtf": load_legacy,
+    ".png": load_image, ".jpg": load_image, ".jpeg": load_image, ".tif": load_image, ".tiff": load_image,
 }
 # What each format's first bytes must be (None: a text format, which must not be one of the binary kinds).
-_EXPECTED = {".docx": "zip", ".pdf": "pdf", ".doc": "ole", ".wps": "ole", ".rtf": "rtf"}
+_EXPECTED = {".docx": "zip", ".pdf": "pdf", ".doc": "ole", ".wps": "ole", ".rtf": "rtf", ".png": "png",
+             ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff"}
 _SIGNATURES = [
     (b"PK\x03\x04", "zip"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
     (b"%PDF", "pdf"),
     (b"{\\rtf", "rtf"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
 ]
-_NAMES = {"zip": "a zip package (.docx?)", "ole": "a legacy Office file (.doc?)", "pdf": "PDF", "rtf": "RTF"}
+_NAMES = {"zip": "a zip package (.docx?)", "ole": "a legacy Office file (.doc?)", "pdf": "PDF", "rtf": "RTF",
+          "png": "a PNG image", "jpeg": "a JPEG image", "tiff": "a TIFF image"}
 _ENCRYPTED_OLE_MARK = "EncryptedPackage".encode("utf-16-le")
 
 

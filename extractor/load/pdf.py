@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 from ..document import Document, DocumentBuilder
-from ..errors import CorruptDocument, NeedsOCR
+from ..errors import CorruptDocument
 
 # A PDF with fewer text characters than this per page on average has no usable text layer.
 MIN_CHARS_PER_PAGE = 10
@@ -79,7 +79,9 @@ def load_pdf(data: bytes, path: str) -> Document:
             raise CorruptDocument(path, "password-protected PDF") from None
         raise CorruptDocument(path, f"unreadable PDF: {type(e).__name__}: {e}") from None
     if characters < MIN_CHARS_PER_PAGE * max(pages, 1):
-        raise NeedsOCR(path, f"no text layer in {pages} page(s): a scan that needs OCR")
+        from ..ocr import load_scanned_pdf
+
+        return load_scanned_pdf(data, path)
     return builder.build()
 
 
