@@ -91,8 +91,17 @@ def test_rule(rule, text, status, expected, found):
     assert [(c.status, c.expected, c.found) for c in checks] == [(status, expected, found)]
 
 
+@pytest.mark.parametrize("confidence,status", [(0.95, "pass"), (0.5, "fail")])
+def test_ocr_confidence_rule(confidence, status):
+    report = extractor.extract_text("项目资金300万元。")
+    report.quantities = [q.model_copy(update={"confidence": confidence}) for q in report.quantities]
+    [check] = [c for c in run_checks(report) if c.rule == "ocr_confidence"]
+    assert (check.status, check.found, check.quantities) == (status, D(int(status == "fail")),
+                                                             ["q1"] if status == "fail" else [])
+
+
 def test_every_rule_has_a_case():
-    assert {c[0] for c in RULE_CASES} == set(RULE_IDS)
+    assert {c[0] for c in RULE_CASES} | {"ocr_confidence"} == set(RULE_IDS)
 
 
 def test_grade_severity_follows_where_the_bands_come_from():
@@ -106,7 +115,7 @@ def test_rules_can_be_disabled():
     report = extractor.extract(CORPUS / "seed.txt")
     kept = run_checks(report, disabled=["numbering_has_no_gaps", "rate_equals_ratio"])
     assert {c.rule for c in kept} == set(RULE_IDS) - {"numbering_has_no_gaps", "rate_equals_ratio", "same_fact_same_value",
-                                                      "grade_matches_score"}
+                                                      "grade_matches_score", "ocr_confidence"}
     with pytest.raises(ValueError, match="unknown rule"):
         run_checks(report, disabled=["no_such_rule"])
 
