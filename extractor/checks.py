@@ -67,43 +67,38 @@ def _check(rule: str, ok: bool, severity: str, zh: str, en: str, **evidence) -> 
     return Check(rule=rule, status="pass" if ok else "fail", severity=severity, message=f"{zh} {en}", **evidence)
 
 
+def _stated_ratio(facts: _Facts, rule: str, stated: Fact, numerator: Fact, denominator: Fact, zh: str,
+                  en: str) -> Check:
+    """A stated percentage against numerator / denominator × 100, within the rounding of all three figures."""
+    computed = numerator.value / denominator.value * _HUNDRED
+    relative = facts.error(denominator) / denominator.value
+    if numerator.value:
+        relative += facts.error(numerator) / numerator.value
+    tolerance = facts.error(stated) + computed * relative
+    shown = round(computed, len(_NUMBER.search(stated.text).group(1) or ""))
+    return _check(
+        rule, abs(computed - stated.value) <= tolerance, "error",
+        f"{zh}：按{numerator.text}/{denominator.text}计算为{shown}%，报告为{stated.text}。",
+        f"{en}: {numerator.text} / {denominator.text} = {shown}%, stated {stated.text}.",
+        expected=shown, found=stated.value, tolerance=round(tolerance, 4),
+        quantities=[numerator.quantity, denominator.quantity, stated.quantity])
+
+
 def check_rates(facts: _Facts, report: Report) -> Iterable[Check]:
     for subject in patterns.load("checks")["rates"]["subjects"]:
         rate = facts.get(f"budget.{subject}.execution_rate")
         actual = facts.get(f"budget.{subject}.actual")
         planned = facts.get(f"budget.{subject}.adjusted") or facts.get(f"budget.{subject}.planned")
-        if not (rate and actual and planned) or planned.value == 0:
-            continue
-        computed = actual.value / planned.value * _HUNDRED
-        propagated = computed * (facts.error(actual) / actual.value + facts.error(planned) / planned.value) \
-            if actual.value else Decimal(0)
-        tolerance = facts.error(rate) + propagated
-        places = len((_NUMBER.search(rate.text).group(1) or ""))
-        shown = round(computed, places)
-        zh, en = patterns.load("checks")["subject_names"][subject]
-        yield _check(
-            "rate_equals_ratio", abs(computed - rate.value) <= tolerance, "error",
-            f"{zh}执行率：按{actual.text}/{planned.text}计算为{shown}%，报告为{rate.text}。",
-            f"Execution rate ({en}): {actual.text} / {planned.text} = {shown}%, stated {rate.text}.",
-            expected=shown, found=rate.value, tolerance=round(tolerance, 4),
-            quantities=[actual.quantity, planned.quantity, rate.quantity])
+        if rate and actual and planned and planned.value != 0:
+            zh, en = patterns.load("checks")["subject_names"][subject]
+            yield _stated_ratio(facts, "rate_equals_ratio", rate, actual, planned, f"{zh}执行率", f"Execution rate ({en})")
 
 
 def check_shares(facts: _Facts, report: Report) -> Iterable[Check]:
     for share_field, spec in patterns.load("checks")["shares"].items():
         share, part, whole = facts.get(share_field), facts.get(spec["part"]), facts.get(spec["whole"])
-        if not (share and part and whole) or whole.value == 0:
-            continue
-        computed = part.value / whole.value * _HUNDRED
-        tolerance = facts.error(share) + computed * (facts.error(part) / part.value + facts.error(whole) / whole.value)
-        places = len((_NUMBER.search(share.text).group(1) or ""))
-        shown = round(computed, places)
-        yield _check(
-            "share_equals_ratio", abs(computed - share.value) <= tolerance, "error",
-            f"占比：{part.text}/{whole.text}计算为{shown}%，报告为{share.text}。",
-            f"Share: {part.text} / {whole.text} = {shown}%, stated {share.text}.",
-            expected=shown, found=share.value, tolerance=round(tolerance, 4),
-            quantities=[part.quantity, whole.quantity, share.quantity])
+        if share and part and whole and whole.value != 0:
+            yield _stated_ratio(facts, "share_equals_ratio", share, part, whole, "占比", "Share")
 
 
 def check_sums(facts: _Facts, report: Report) -> Iterable[Check]:
