@@ -31,6 +31,8 @@ class Block:
     style: Optional[str] = None
     page: Optional[int] = None
     cells: list[Cell] = field(default_factory=list)
+    # A table flattened to text ("a | b | c" lines): merged cells were lost, so columns do not line up.
+    flattened: bool = False
 
 
 @dataclass
@@ -99,12 +101,38 @@ class DocumentBuilder:
         return Document(self.format, "".join(self._parts), self._blocks)
 
 
+def _pipe_cells(line: str, offset: int, row: int) -> list[Cell]:
+    """Cells of a 'a | b | | c ||||' line: empty runs between adjacent bars are padding, '| |' is an empty cell."""
+    cells, start = [], 0
+    for piece in line.split("|") + [None]:
+        if piece is None:
+            break
+        if piece != "":
+            stripped = piece.strip()
+            at = offset + start + (piece.index(stripped) if stripped else 0)
+            cells.append(Cell(row, len(cells), 1, 1, (at, at + len(stripped)), stripped))
+        start += len(piece) + 1
+    return cells
+
+
 def document_from_text(text: str, format: str = "txt") -> Document:
-    """A plain text as a Document: each line is a paragraph, spans index into `text` unchanged."""
-    blocks = []
+    """A plain text as a Document: each line is a paragraph, spans index into `text` unchanged. Runs of lines
+    holding '|' (tables flattened by converters) become flattened table blocks over the same text."""
+    blocks: list[Block] = []
     offset = 0
+    table: Block | None = None
     for line in text.split("\n"):
-        if line.strip():
-            blocks.append(Block(len(blocks), "paragraph", (offset, offset + len(line))))
-        offset += len(line) + 1
+        end = offset + len(line)
+        if "|" in line:
+            if table is None:
+                table = Block(len(blocks), "table", (offset, end), flattened=True)
+                blocks.append(table)
+            row = len({c.row for c in table.cells})
+            table.cells += _pipe_cells(line, offset, row)
+            table.span = (table.span[0], end)
+        else:
+            table = None
+            if line.strip():
+                blocks.append(Block(len(blocks), "paragraph", (offset, end)))
+        offset = end + 1
     return Document(format, text, blocks)

@@ -130,11 +130,24 @@ def _with_header_unit(q: Quantity, unit_source: str) -> Quantity:
                                 "unit_text": unit.unit_text, "unit_from": "header"})
 
 
+# In a table flattened to text, a unit line (预算资金 (万元)) applies to the rows at most this far below it.
+_FLATTENED_UNIT_ROWS = 3
+
+
 def _table_preamble(document: Document, block: Block) -> str:
-    """The table's own text plus the paragraph just before it, where 单位：万元 usually stands."""
+    """The paragraph just before a table and its first row, where 单位：万元 usually stands."""
     before = document.blocks[block.index - 1] if block.index > 0 else None
     lead = document.text[before.span[0]:before.span[1]] if before is not None and before.kind != "table" else ""
-    return lead + document.text[block.span[0]:block.span[1]]
+    first_row = " ".join(c.text for c in block.cells if c.row == 0)
+    return f"{lead} {first_row}"
+
+
+def _unit_context(document: Document, block: Block, cell: Cell, column_header: str) -> str:
+    """Where a unit for a bare number in `cell` may be written: its column header and the table's preamble,
+    or, in a flattened table whose columns do not line up, the few rows just above it."""
+    if block.flattened:
+        return " ".join(c.text for c in block.cells if cell.row - _FLATTENED_UNIT_ROWS <= c.row < cell.row)
+    return column_header + _table_preamble(document, block)
 
 
 def report_subjects(kind: Optional[str]) -> dict[str, str]:
@@ -205,7 +218,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
             ctx.column_header = header.text if header is not None and header is not cell else ""
             ctx.label = ctx.label or _clean_label(_row_header(block, cell))
             ctx.sentence = _table_preamble(document, block)
-            q = _with_header_unit(q, ctx.column_header + _table_preamble(document, block))
+            q = _with_header_unit(q, _unit_context(document, block, cell, ctx.column_header))
         else:
             q = _with_header_unit(q, raw) if raw.rstrip().endswith((")", "）")) else q
         field = _field(q, ctx, previous_field, default_subject)

@@ -143,19 +143,10 @@ def _prose_indicator(document: Document, block: Block, quantities: _Quantities) 
     return {"name": name, "number": number, "span": (start, end), **fields}
 
 
-def _header_roles(block: Block) -> dict[int, str]:
-    """Column -> role for an indicator table's header row; empty when the table is not one."""
-    roles: dict[int, str] = {}
-    for cell in block.cells:
-        if cell.row != 0:
-            continue
-        text = _clean(cell.text)
-        hits = [(role, s, e) for role, s, e in _labels_in(text) if s == 0]
-        if hits:
-            role = max(hits, key=lambda h: h[2])[0]
-            if role not in roles.values():
-                roles[cell.col] = role
-    return roles if len(roles) >= _rules()["table"]["min_header_labels"] else {}
+def _role_of_header(text: str) -> Optional[str]:
+    """The role a header cell names ('年度 指标值' -> target), if it starts with an indicator label."""
+    hits = [(role, e) for role, s, e in _labels_in(_clean(text)) if s == 0]
+    return max(hits, key=lambda h: h[1])[0] if hits else None
 
 
 def _cell_covering(block: Block, row: int, col: int) -> Optional[Cell]:
@@ -163,15 +154,60 @@ def _cell_covering(block: Block, row: int, col: int) -> Optional[Cell]:
                  if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan), None)
 
 
+def _grid_rows(block: Block) -> list[dict[str, Cell]]:
+    """Data rows of a table with a real grid: a merged cell covers every row and column it spans."""
+    roles: dict[int, str] = {}
+    for cell in block.cells:
+        role = _role_of_header(cell.text) if cell.row == 0 else None
+        if role and role not in roles.values():
+            roles[cell.col] = role
+    if len(roles) < _rules()["table"]["min_header_labels"]:
+        return []
+    rows = sorted({c.row for c in block.cells} - {0})
+    return [{role: cell for col, role in roles.items() if (cell := _cell_covering(block, row, col))} | {"_row": row}
+            for row in rows]
+
+
+def _flattened_rows(block: Block) -> list[dict[str, Cell]]:
+    """Data rows of a table flattened to 'a | b | c' lines. The header may run over several lines of labels;
+    a row shorter than the header lost its leading merged cells, so it is aligned to the right and the
+    category cells above it carry down."""
+    by_row: dict[int, list[Cell]] = {}
+    for cell in block.cells:
+        by_row.setdefault(cell.row, []).append(cell)
+    rows = [by_row[r] for r in sorted(by_row)]
+    minimum = _rules()["table"]["min_header_labels"]
+    start = next((i for i, row in enumerate(rows) if sum(bool(_role_of_header(c.text)) for c in row) >= minimum), None)
+    if start is None:
+        return []
+    header: list[str] = []
+    i = start
+    while i < len(rows) and all(_role_of_header(c.text) for c in rows[i] if c.text):
+        header += [_role_of_header(c.text) for c in rows[i] if c.text]
+        i += 1
+    found, carried = [], {}
+    for row in rows[i:]:
+        cells = list(row)
+        while cells and not cells[-1].text and len(cells) > len(header):
+            cells.pop()
+        shift = max(0, len(header) - len(cells))
+        mapped = {header[n + shift]: cell for n, cell in enumerate(cells) if n + shift < len(header)}
+        for role in ("category", "subcategory"):
+            if role in mapped and mapped[role].text:
+                carried[role] = mapped[role]
+                if role == "category":
+                    carried.pop("subcategory", None)
+            elif role in carried:
+                mapped[role] = carried[role]
+        found.append(mapped | {"_row": cells[0].row if cells else -1})
+    return found
+
+
 def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict], list[Category]]:
-    roles = _header_roles(block)
-    if not roles:
-        return [], []
     weight_in_name = regex.compile(_rules()["table"]["weight_in_name"])
     indicators, categories = [], []
-    rows = sorted({c.row for c in block.cells} - {0})
-    for row in rows:
-        cells = {role: _cell_covering(block, row, col) for col, role in roles.items()}
+    for cells in (_flattened_rows(block) if block.flattened else _grid_rows(block)):
+        row = cells.pop("_row")
         found: dict = {}
         for role in ("category", "subcategory"):
             cell = cells.get(role)

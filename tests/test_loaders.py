@@ -231,3 +231,25 @@ def test_pdf_without_text_layer_goes_to_ocr(tmp_path):
     expected = (EmptyDocument, "no text found by OCR") if ocr.available() else (NeedsOCR, "pip install")
     with pytest.raises(expected[0], match=expected[1]):
         extractor.extract(_scanned_pdf(tmp_path))
+
+
+FLATTENED = """绩效指标 |
+一级指标 | 二级指标 | 三级指标 | 年度 指标值 |
+实际 完成值 |
+分值 | 得分 | 偏差原因 | |||||
+产出指标 | 数量指标 | 指标1:新建中心村数量 | ≥10 | 10 | 10 | 10 | |||||||
+指标2:改造户数 | ≥2000 | 3061 | 10 | 9 | 进度滞后 ||||
+质量指标 | 指标1:验收通过率 | ≥95% | 100% | 5 | 5 | ||||"""
+
+
+def test_flattened_pipe_table_is_a_table_and_its_rows_line_up():
+    document = load_bytes(FLATTENED.encode("utf-8"), "flat.txt")
+    [table] = document.blocks
+    assert (table.kind, table.flattened) == ("table", True)
+    assert [c.text for c in table.cells if c.row == 5] == ["指标2:改造户数", "≥2000", "3061", "10", "9", "进度滞后"]
+    report = extractor.extract_text(FLATTENED)
+    assert [(i.category, i.subcategory, i.name, i.target.text, i.actual.text, i.weight, i.score, i.deviation_reason)
+            for i in report.evaluation.indicators] == [
+        ("产出指标", "数量指标", "指标1:新建中心村数量", "≥10", "10", 10, 10, None),
+        ("产出指标", "数量指标", "指标2:改造户数", "≥2000", "3061", 10, 9, "进度滞后"),
+        ("产出指标", "质量指标", "指标1:验收通过率", "≥95%", "100%", 5, 5, None)]

@@ -40,6 +40,7 @@ SINGLE = [
     ("奖补资金15万元", "15万元", "amount", D("150000"), "yuan"),
     ("维修成本35万元", "35万元", "amount", D("350000"), "yuan"),
     ("上年结转资金0万元", "0万元", "amount", D("0"), "yuan"),
+    ("项目资金2065.01万元", "2065.01万元", "amount", D("20650100"), "yuan"),  # not a date 2065-01
     ("单价5元3角2分", "5元3角2分", "amount", D("5.32"), "yuan"),
     ("每份3角5分", "3角5分", "amount", D("0.35"), "yuan"),
     # money, Chinese numerals and financial capitals
