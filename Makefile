@@ -26,7 +26,11 @@ $(SYSTEM_STAMP):
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/extractor extract corpus/*.txt corpus/*.docx --pretty
+	$(BIN)/extractor batch corpus -o out/demo --review
+	$(BIN)/extractor check corpus/seed.docx --fail-on never
+	$(BIN)/extractor compare out/demo --field budget.basic.execution_rate
+	@echo "records: out/demo/records.jsonl (one JSON record per report); tables: out/demo/facts.csv," \
+	  "out/demo/facts.parquet, out/demo/reports.duckdb; review pages: out/demo/review/index.html"
 
 eval: $(STAMP)
 	$(BIN)/extractor eval ../shared/corpus-dev
