@@ -231,6 +231,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
             "section": containing[0].id if containing else None,
             "block": block.index if block is not None else None,
             "cell": CellRef(table=block.index, row=cell.row, col=cell.col) if cell is not None else None,
+            "page": block.page if block is not None else None,
         }))
         previous_end = q.span[1]
     return labelled

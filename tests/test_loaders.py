@@ -47,6 +47,16 @@ def test_real_file_loads_with_pages_tables_and_cells(name, pages, tables, cell):
             assert document.text[c.span[0]:c.span[1]] == c.text
 
 
+def test_pdf_quantities_know_their_page_block_and_cell():
+    path = REALDOCS / "上海普陀区委社会工作部_2024_部门决算.pdf"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    report = extractor.extract(path)
+    [q] = [q for q in report.quantities if q.cell and q.cell.row == 2 and q.cell.col == 1 and q.text == "307.82"][:1]
+    assert (q.page, q.block is not None) == (5, True)
+    assert all(q.page is not None and 1 <= q.page <= 24 for q in report.quantities)
+
+
 def test_pdf_merged_header_cells():
     path = REALDOCS / "上海普陀区委社会工作部_2024_部门决算.pdf"
     if not path.exists():
