@@ -108,6 +108,32 @@ def ocr_seconds(tmp: Path) -> None:
         print(f"OCR at {dpi} dpi: median {statistics.median(seconds):.1f} s per page ({len(pages)} pages)")
 
 
+def compare_seconds(tmp: Path, documents: int = 10_000) -> None:
+    """extractor compare on a store of `documents` reports (facts tables built directly, 16 facts each)."""
+    import duckdb
+
+    from extractor.compare import comparison
+    from extractor.tables import TABLES
+
+    folder = tmp / "store"
+    folder.mkdir()
+    columns = ", ".join(f"{name} {kind}" for name, kind in TABLES["facts"].items())
+    with duckdb.connect(str(folder / "reports.duckdb")) as con:
+        con.execute(f"CREATE TABLE facts ({columns})")
+        con.execute("""
+            INSERT INTO facts (doc_id, department_key, fiscal_year, field, value)
+            SELECT 'd' || d, 'department' || (d % 500), 2000 + (d // 500), 'budget.f' || f, (d * f) % 1000 + 0.5
+            FROM range(?) t(d), range(16) u(f)""", [documents])
+    comparison(folder, "budget.f3")  # warm the file cache
+    seconds = []
+    for _ in range(5):
+        started = time.perf_counter()
+        rows, columns_, cells = comparison(folder, "budget.f3")
+        seconds.append(time.perf_counter() - started)
+    print(f"compare over {documents:,} documents ({len(rows)} departments x {len(columns_)} years): "
+          f"median {statistics.median(seconds) * 1000:.0f} ms")
+
+
 def main() -> None:
     print(f"# extractor {extractor.__version__} bench, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
@@ -147,6 +173,7 @@ def main() -> None:
               f"{whole1:.1f} and {whole2:.1f} docs/s ({whole2 / whole1:.2f}x)")
 
         ocr_seconds(tmp)
+        compare_seconds(tmp)
 
         small, large = tmp / "rss500", tmp / "rss2000"
         for folder, years in ((small, range(1980, 2000)), (large, range(1900, 1980))):
