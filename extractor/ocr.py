@@ -92,25 +92,123 @@ def repair(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     return text, sorted(done)
 
 
+def _visual_rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
+    """Boxes grouped into rows by their vertical centre, each row left to right."""
+    rules = patterns.load("ocr")["recognition"]
+    rows: list[list[OcrLine]] = []
+    for line in sorted(lines, key=lambda l: (l.box[1] + l.box[3]) / 2):
+        centre, height = (line.box[1] + line.box[3]) / 2, line.box[3] - line.box[1]
+        if rows:
+            last = rows[-1]
+            last_centre = sum((l.box[1] + l.box[3]) / 2 for l in last) / len(last)
+            if abs(centre - last_centre) < rules["same_row_share"] * height:
+                last.append(line)
+                continue
+        rows.append([line])
+    return [sorted(row, key=lambda l: l.box[0]) for row in rows]
+
+
+def _layout(lines: list[OcrLine]) -> list[tuple[str, list]]:
+    """The page as ('table', rows of boxes) and ('lines', boxes) runs, top to bottom: consecutive rows of
+    several boxes each are a table where the grid is clear; everything else is running text."""
+    rules = patterns.load("ocr")["recognition"]
+    rows = _visual_rows(lines)
+    runs: list[tuple[str, list]] = []
+    i = 0
+    while i < len(rows):
+        j = i
+        while j < len(rows) and len(rows[j]) >= rules["table_columns"]:
+            j += 1
+        if j - i >= rules["table_rows"]:
+            runs.append(("table", rows[i:j]))
+            i = j
+            continue
+        line_run = runs[-1][1] if runs and runs[-1][0] == "lines" else None
+        if line_run is None:
+            runs.append(("lines", []))
+            line_run = runs[-1][1]
+        line_run.extend(rows[i])
+        i += 1
+    return runs
+
+
+def _table_cells(rows: list[list[OcrLine]]) -> list[list[tuple[int, OcrLine]]]:
+    """(column, box) per row: columns are the boxes of the widest row; each box joins the nearest column."""
+    template = max(rows, key=len)
+    centres = [(b.box[0] + b.box[2]) / 2 for b in template]
+    placed = []
+    for row in rows:
+        cells: dict[int, OcrLine] = {}
+        for box in row:
+            centre = (box.box[0] + box.box[2]) / 2
+            col = min(range(len(centres)), key=lambda c: abs(centres[c] - centre))
+            if col in cells:  # two boxes in one column: one cell's text was split
+                first = cells[col]
+                box = OcrLine(first.text + box.text, (first.box[0], min(first.box[1], box.box[1]), box.box[2],
+                                                      max(first.box[3], box.box[3])), min(first.confidence, box.confidence))
+            cells[col] = box
+        placed.append(sorted(cells.items()))
+    return placed
+
+
+@cache
+def _column_repairs() -> list[tuple[str, regex.Pattern, str]]:
+    return [(r["column_role"], regex.compile(r["pattern"]), r["replacement"])
+            for r in patterns.load("ocr").get("column_repairs", [])]
+
+
+def _repair_columns(rows: list[list[tuple[int, OcrLine]]]) -> tuple[list, list[tuple[int, int, int, str]]]:
+    """Repairs that need the table's structure; returns the rows and (row, col, offset, original) of each."""
+    from .indicators import _role_of_header
+
+    roles = {col: _role_of_header(box.text) for col, box in rows[0]} if rows else {}
+    done = []
+    for r, row in enumerate(rows[1:], 1):
+        for n, (col, box) in enumerate(row):
+            for role, pattern, replacement in _column_repairs():
+                m = pattern.search(box.text) if roles.get(col) == role else None
+                if m and len(m.group()) == len(replacement):
+                    done.append((r, col, m.start(), m.group()))
+                    row[n] = (col, OcrLine(box.text[:m.start()] + replacement + box.text[m.end():], box.box,
+                                           box.confidence))
+    return rows, done
+
+
 def document_from_pages(pages: list, format: str, path: str) -> Document:
     """OCR every page image into one Document, with confidences and repairs for the quantities."""
     builder = DocumentBuilder(format)
     confidences: list[tuple[int, int, float]] = []
+    column_repairs: list[tuple[int, int, int, str]] = []  # (table block, row, col, offset, original) below
+    pending: list = []
     for number, image in enumerate(pages, 1):
-        for paragraph in _paragraphs(recognise(image)):
-            text = "".join(line.text for line in paragraph)
-            start = builder.length + (1 if builder.length else 0)
-            builder.paragraph(text, page=number)
-            for line in paragraph:
-                confidences.append((start, start + len(line.text), line.confidence))
-                start += len(line.text)
+        for kind, content in _layout(recognise(image)):
+            if kind == "table":
+                rows, repaired = _repair_columns(_table_cells(content))
+                builder.table([[(col, 1, 1, box.text) for col, box in row] for row in rows], page=number)
+                pending.append((rows, repaired))
+                continue
+            for paragraph in _paragraphs(content):
+                start = builder.length + (1 if builder.length else 0)
+                builder.paragraph("".join(line.text for line in paragraph), page=number)
+                for line in paragraph:
+                    confidences.append((start, start + len(line.text), line.confidence))
+                    start += len(line.text)
     document = builder.build()
     if not document.text.strip():
         raise EmptyDocument(path, "no text found by OCR (a blank page, or a picture without text)")
-    repaired, repairs = repair(document.text)
-    document.text = repaired
-    document.ocr_confidence = confidences
-    document.ocr_repairs = repairs
+    tables = [b for b in document.blocks if b.kind == "table"]
+    structural = []
+    for block, (rows, repaired) in zip(tables, pending):
+        boxes = [box for row in rows for _, box in row]
+        for cell, box in zip(block.cells, boxes):
+            confidences.append((*cell.span, box.confidence))
+        for r, col, offset, original in repaired:
+            cell = next(c for c in block.cells if (c.row, c.col) == (r, col))
+            structural.append((cell.span[0] + offset, cell.span[0] + offset + len(original), original))
+    repaired_text, repairs = repair(document.text)
+    document.text = repaired_text
+    document.ocr_confidence = sorted(confidences)
+    document.ocr_repairs = sorted(repairs + structural)
     return document
 
 

@@ -43,6 +43,25 @@ def render_pages(text: str, dpi: int, size_pt: float = 12.0) -> list[Image.Image
     return pages
 
 
+def render_table_page(rows: list[list[str]], dpi: int, size_pt: float = 11.0) -> Image.Image:
+    """A page holding one ruled table (a 绩效自评表 as printed), each cell's text on one line."""
+    width, height = int(A4_INCHES[0] * dpi), int(A4_INCHES[1] * dpi)
+    font = ImageFont.truetype(font_path(), int(size_pt / 72 * dpi))
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    margin, row_height = dpi // 2, int(size_pt / 72 * dpi * 2.2)
+    widths = [max(draw.textlength(row[c], font=font) for row in rows) + dpi // 5 for c in range(len(rows[0]))]
+    y = dpi
+    for row in rows:
+        x = margin
+        for text, w in zip(row, widths):
+            draw.rectangle([x, y, x + w, y + row_height], outline=0, width=2)
+            draw.text((x + dpi // 10, y + row_height // 4), text, font=font, fill=0)
+            x += w
+        y += row_height
+    return page
+
+
 def degrade(page: Image.Image, rng: random.Random) -> Image.Image:
     """A scanner's marks: turned by 1-2 degrees, speckled, blurred a little, JPEG-compressed."""
     page = page.rotate(rng.choice([-1, 1]) * rng.uniform(1, 2), fillcolor=255, expand=False)

@@ -17,7 +17,7 @@ from extractor.errors import EmptyDocument, NeedsOCR
 from extractor.evaluate import evaluate
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from make_scans import font_path, make_scan  # noqa: E402
+from make_scans import font_path, make_scan, render_table_page  # noqa: E402
 
 needs_ocr = pytest.mark.skipif(not ocr.available(), reason="OCR extra not installed: pip install 'extractor[ocr]'")
 needs_font = pytest.mark.skipif(font_path() is None, reason="no CJK font to render scans: fonts-wqy-microhei")
@@ -123,3 +123,32 @@ def test_without_the_ocr_extra_the_message_says_how(tmp_path, monkeypatch):
     Image.new("L", (100, 100), 255).save(tmp_path / "page.png")
     with pytest.raises(NeedsOCR, match=r"pip install 'extractor\[ocr\]'"):
         extractor.extract(tmp_path / "page.png")
+
+
+TABLE = [
+    ["一级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+    ["产出指标", "验收通过率", "290%", "96%", "10", "10"],
+    ["效益指标", "群众满意度", "≥85%", "290%", "10", "9"],
+    ["满意度指标", "服务对象满意度", "95%", "97%", "10", "10"],
+]
+
+
+@needs_ocr
+@needs_font
+def test_scanned_table_is_rebuilt_and_repaired_by_column(tmp_path):
+    render_table_page(TABLE, dpi=200).save(tmp_path / "table.png")
+    document, report = extractor.pipeline.extract_document(tmp_path / "table.png")
+    [table] = [b for b in document.blocks if b.kind == "table"]
+    grid = {(c.row, c.col): c.text for c in table.cells}
+    assert [grid[(0, c)] for c in range(6)] == TABLE[0]
+    assert (grid[(1, 2)], grid[(2, 3)]) == ("≥90%", "290%")  # repaired in the target column only
+    assert [(i.category, i.name, i.target.text, i.weight) for i in report.evaluation.indicators] == [
+        ("产出指标", "验收通过率", "≥90%", 10), ("效益指标", "群众满意度", "≥85%", 10),
+        ("满意度指标", "服务对象满意度", "95%", 10)]
+    [target] = [q for q in report.quantities if q.repaired_from]
+    assert (target.text, target.repaired_from, target.comparison, target.value) == ("≥90%", "290%", "ge", 90)
+    # The recogniser reads the lone "9" of a score cell as "６", with low confidence: flagged, not trusted.
+    [score] = [q for q in report.quantities if q.cell and (q.cell.row, q.cell.col) == (2, 5)]
+    assert score.confidence < 0.9
+    [flag] = [c for c in report.checks if c.rule == "ocr_confidence"]
+    assert flag.status == "fail" and score.id in flag.quantities
