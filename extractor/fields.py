@@ -60,18 +60,6 @@ def _vocabulary() -> _Vocabulary:
     )
 
 
-def _nearest(text: str, entries: list[tuple]) -> Optional[tuple]:
-    """The entry whose word ends nearest the end of `text`; the longer word on a tie."""
-    best, best_key = None, None
-    for entry in entries:
-        pos = text.rfind(entry[0])
-        if pos >= 0:
-            key = (pos + len(entry[0]), len(entry[0]))
-            if best_key is None or key > best_key:
-                best, best_key = entry, key
-    return best
-
-
 @dataclass
 class _Context:
     """Where a quantity stands: its label, the sentence before it, its sections and any table headers."""
@@ -164,29 +152,29 @@ def report_subjects(kind: Optional[str]) -> dict[str, str]:
 def _field(q: Quantity, ctx: _Context, previous_field: Optional[str], default_subject: dict[str, str]) -> Optional[str]:
     vocab = _vocabulary()
     label = ctx.label + ctx.column_header
-    direct = _nearest(label, [e for e in vocab.direct if q.kind in e[2] and not any(u in label for u in e[3])])
+    direct = patterns.nearest(label, [e for e in vocab.direct if q.kind in e[2] and not any(u in label for u in e[3])])
     if direct:
         return direct[1]
     if q.kind == "percent" and any(label.startswith(w) for w in vocab.shares):
         return f"{previous_field}_share" if previous_field and not previous_field.endswith("_share") else None
-    measure = _nearest(label, [e for e in vocab.measures if e[2] == q.kind])
+    measure = patterns.nearest(label, [e for e in vocab.measures if e[2] == q.kind])
     if measure is None or any(word in label for word in vocab.not_budget):
         return None
     name = measure[1]
     when_column, words = vocab.adjusted_beside_initial
     if ctx.column_header and measure[0] in words and when_column in ctx.sentence:
         name = "adjusted"
-    subject = _nearest(ctx.label, vocab.subjects)
+    subject = patterns.nearest(ctx.label, vocab.subjects)
     if subject is not None and any(w in ctx.label[ctx.label.rfind(subject[0]):] for w in vocab.breakdown):
         return None  # 项目支出包括委员活动经费36.3万元: a part of the subject, not the subject
     if ctx.in_table:
         return f"budget.{default_subject.get(subject[1], subject[1])}.{name}" if subject else None
     if subject is None:
-        carried = _nearest(ctx.sentence, vocab.subjects)
+        carried = patterns.nearest(ctx.sentence, vocab.subjects)
         after = ctx.sentence[ctx.sentence.rfind(carried[0]):] if carried else ""
         if any(word in after for word in vocab.breakdown):
             return None  # a part listed after 其中/包括: not the whole the sentence named
-        subject = carried or next((s for t in ctx.section_titles if (s := _nearest(t, vocab.subjects))), None)
+        subject = carried or next((s for t in ctx.section_titles if (s := patterns.nearest(t, vocab.subjects))), None)
     if subject is None:
         field = f"budget.{default_subject['']}.{name}" if "" in default_subject else None
         return None if field in ctx.established else field

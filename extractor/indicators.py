@@ -52,17 +52,8 @@ def _clean(text: str) -> str:
 
 def _role_of_label(label: Optional[str], table: dict[str, list[str]]) -> Optional[str]:
     """Which of the roles in `table` the label ends with (the word nearest the number)."""
-    if not label:
-        return None
-    best = None
-    for role, words in table.items():
-        for word in words:
-            pos = label.rfind(word)
-            if pos >= 0:
-                key = (pos + len(word), len(word))
-                if best is None or key > best[0]:
-                    best = (key, role)
-    return best[1] if best else None
+    found = patterns.nearest(label or "", [(word, role) for role, words in table.items() for word in words])
+    return found[1] if found else None
 
 
 class _Quantities:

@@ -19,13 +19,9 @@ def _rules() -> dict:
     return patterns.load("report")
 
 
-def _alternation(words) -> str:
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 def find_title(text: str) -> Optional[StatedText]:
     rules = _rules()["title"]
-    words = regex.compile(_alternation(rules["words"]))
+    words = regex.compile(patterns.alternation(rules["words"]))
     offset = 0
     for line in text.split("\n"):
         m = words.search(line)
@@ -46,7 +42,7 @@ def find_title(text: str) -> Optional[StatedText]:
 
 @cache
 def _kind_patterns() -> list[tuple[str, regex.Pattern]]:
-    return [(rule["kind"], regex.compile(_alternation(rule["words"]))) for rule in _rules()["kinds"]]
+    return [(rule["kind"], regex.compile(patterns.alternation(rule["words"]))) for rule in _rules()["kinds"]]
 
 
 def find_kind(text: str, title: Optional[StatedText]) -> Optional[StatedKind]:
@@ -92,14 +88,14 @@ def find_fiscal_year(text: str, title: Optional[StatedText]) -> Optional[StatedY
 @cache
 def _organisation() -> regex.Pattern:
     rules = _rules()["department"]
-    return regex.compile(rf"[\p{{Han}}()（）a-z*·]{{2,30}}?(?:{_alternation(rules['suffixes'])})")
+    return regex.compile(rf"[\p{{Han}}()（）a-z*·]{{2,30}}?(?:{patterns.alternation(rules['suffixes'])})")
 
 
 def _clean_name(value: str) -> Optional[str]:
     rules = _rules()["department"]
     value = regex.sub(r"^[^\p{Han}*]+", "", value.strip())
     # Cut at the last organisation suffix: 原州区农技中心 from 原州区农技中心项目负责人...
-    ends = [m.end() for m in regex.finditer(_alternation(rules["suffixes"]), value)]
+    ends = [m.end() for m in regex.finditer(patterns.alternation(rules["suffixes"]), value)]
     if not ends:
         return None
     value = value[: max(ends)]
@@ -138,7 +134,7 @@ def _from_body(text: str) -> Optional[StatedDepartment]:
     """The organisation named most often after a clause break, starting with a region (twice at least)."""
     rules = _rules()["department"]
     pattern = regex.compile(rf"(?<=^|[。，,；;：:\n|\s“”])(?:{rules['region_start']})[\p{{Han}}]{{0,25}}?"
-                            rf"(?:{_alternation(rules['suffixes'])})", regex.M)
+                            rf"(?:{patterns.alternation(rules['suffixes'])})", regex.M)
     mentions = [(m.group(), m.start()) for m in pattern.finditer(text)]
     counts = Counter(name for name, _ in mentions)
     if not counts:

@@ -178,7 +178,6 @@ def document_from_pages(pages: list, format: str, path: str) -> Document:
     """OCR every page image into one Document, with confidences and repairs for the quantities."""
     builder = DocumentBuilder(format)
     confidences: list[tuple[int, int, float]] = []
-    column_repairs: list[tuple[int, int, int, str]] = []  # (table block, row, col, offset, original) below
     pending: list = []
     for number, image in enumerate(pages, 1):
         for kind, content in _layout(recognise(image)):

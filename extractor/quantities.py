@@ -29,11 +29,6 @@ class UnitWord:
     factor: Decimal
 
 
-def _alternation(words) -> str:
-    """A regex alternation of literal words, longest first so 平方公里 wins over 公里."""
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class _Grammar:
     units: dict[str, UnitWord]
@@ -65,14 +60,14 @@ def _grammar() -> _Grammar:
     numerals = patterns.load("numerals")
     digits = "".join(numerals["digits"])
     places = "".join(numerals["places"])
-    mult = _alternation(numerals["multipliers"]["words"])
-    percent_words = _alternation(numerals["percent_words"]["words"])
+    mult = patterns.alternation(numerals["multipliers"]["words"])
+    percent_words = patterns.alternation(numerals["percent_words"]["words"])
 
     qualifiers = patterns.load("qualifiers")
-    prefix = _alternation(qualifiers["prefix"])
-    inner = _alternation(qualifiers["inner"])
-    suffix = _alternation(qualifiers["suffix"])
-    sep = _alternation(qualifiers["range"]["separators"])
+    prefix = patterns.alternation(qualifiers["prefix"])
+    inner = patterns.alternation(qualifiers["inner"])
+    suffix = patterns.alternation(qualifiers["suffix"])
+    sep = patterns.alternation(qualifiers["range"]["separators"])
 
     arabic_run = rf"(?:{_ARABIC})(?:[{places}]+(?:{_ARABIC}))*"
     chinese_run = rf"(?:[{digits}]|[十拾])[{digits}{places}]*"

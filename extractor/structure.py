@@ -91,8 +91,3 @@ def _close(section: dict, found: list[dict], text_end: int) -> Section:
     end = min(later, default=text_end)
     fields = {k: v for k, v in section.items() if k != "start"}
     return Section(**fields, span=(section["start"], end))
-
-
-def innermost_section(sections: list[Section], position: int) -> Section | None:
-    containing = [s for s in sections if s.span[0] <= position < s.span[1]]
-    return max(containing, key=lambda s: s.level, default=None)
