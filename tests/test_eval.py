@@ -11,7 +11,7 @@ from extractor.evaluate import evaluate
 # Floors a little under today's numbers; raise them as accuracy improves.
 CORPUS_FLOORS = {"amounts": 1.0, "percents": 1.0, "indicators": 1.0, "facts": 1.0}
 CORPUS_DEV_FLOORS = {"amounts": 0.97, "percents": 0.92, "indicators": 0.31, "facts": 0.75}
-CORPUS_DEV_ACCURACY_FLOORS = {"fiscal_year": 1.0, "department": 0.75, "total_score": 1.0, "report_kind": 1.0}
+CORPUS_DEV_ACCURACY_FLOORS = {"fiscal_year": 1.0, "department": 1.0, "total_score": 1.0, "report_kind": 1.0}
 
 
 def _f1s(result):

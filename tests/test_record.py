@@ -124,3 +124,23 @@ def test_quantities_know_their_section_and_block(seed):
     section = next(s for s in seed.sections if s.id == q.section)
     assert (section.title, q.label, q.field) == ("基本支出情况", "基本支出预算安排", "budget.basic.planned")
     assert q.block is not None
+
+
+SEGMENTED = [
+    # run-together OCR text: the cover label is garbled, the name follows a place name
+    ("实施第位自评得分98财政审1度评分银川市第六中学项Fl资金(万兀)年度资金总额", "银川市第六中学"),
+    ("欢迎来到南县政协网站!\n县政协坚持按照县委的部署", "南县政协"),
+    # the supervising department after 主管部门 is not the reporting body
+    ("项目名称初中公用经费主管部门银川市教育局实施第位评分银川市第六中学", "银川市第六中学"),
+    ("本年度各项工作按计划完成。", None),
+]
+
+
+@pytest.mark.parametrize("text,department", SEGMENTED)
+def test_department_from_a_place_name_and_an_organisation_suffix(text, department):
+    from extractor.meta import find_department
+
+    found = find_department(text, None)
+    assert (found.value if found else None) == department
+    if found:
+        assert text[found.span[0]:found.span[1]] == department
