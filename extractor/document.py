@@ -34,6 +34,11 @@ class Block:
     # A table flattened to text ("a | b | c" lines): merged cells were lost, so columns do not line up.
     flattened: bool = False
 
+    def cell_covering(self, row: int, col: int) -> Optional[Cell]:
+        """The cell whose row and column spans cover grid position (row, col): a merged cell covers several."""
+        return next((c for c in self.cells
+                     if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan), None)
+
 
 @dataclass
 class Document:

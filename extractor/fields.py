@@ -87,16 +87,12 @@ def _cell_at(block: Block, position: int) -> Optional[Cell]:
     return next((c for c in block.cells if c.span[0] <= position <= c.span[1]), None)
 
 
-def _header_cell(block: Block, col: int) -> Optional[Cell]:
-    return next((c for c in block.cells if c.row == 0 and c.col <= col < c.col + c.colspan), None)
-
-
 def _row_header(block: Block, cell: Cell) -> str:
     """The first cell of the row (a merged cell above counts) when it is words, not a number."""
-    first = [c for c in block.cells if c.col == 0 and c.row <= cell.row < c.row + c.rowspan]
-    if not first or first[0] is cell or not first[0].text.strip():
+    first = block.cell_covering(cell.row, 0)
+    if first is None or first is cell or not first.text.strip():
         return ""
-    return "" if find_quantities(first[0].text) and first[0].text.strip()[0].isdigit() else first[0].text
+    return "" if find_quantities(first.text) and first.text.strip()[0].isdigit() else first.text
 
 
 def _header_unit(text: str) -> Optional[Quantity]:
@@ -167,8 +163,8 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str], default_su
     subject = patterns.nearest(ctx.label, vocab.subjects)
     if subject is not None and any(w in ctx.label[ctx.label.rfind(subject[0]):] for w in vocab.breakdown):
         return None  # 项目支出包括委员活动经费36.3万元: a part of the subject, not the subject
-    if ctx.in_table:
-        return f"budget.{default_subject.get(subject[1], subject[1])}.{name}" if subject else None
+    if subject is None and ctx.in_table:
+        return None  # in a table the row itself must name the subject
     if subject is None:
         carried = patterns.nearest(ctx.sentence, vocab.subjects)
         after = ctx.sentence[ctx.sentence.rfind(carried[0]):] if carried else ""
@@ -202,7 +198,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
         ctx = _Context(_clean_label(raw), text[s_start:start], [s.title for s in containing], established)
         if cell is not None:
             ctx.in_table = True
-            header = _header_cell(block, cell.col)
+            header = block.cell_covering(0, cell.col)
             ctx.column_header = header.text if header is not None and header is not cell else ""
             ctx.label = ctx.label or _clean_label(_row_header(block, cell))
             ctx.sentence = _table_preamble(document, block)

@@ -140,11 +140,6 @@ def _role_of_header(text: str) -> Optional[str]:
     return max(hits, key=lambda h: h[1])[0] if hits else None
 
 
-def _cell_covering(block: Block, row: int, col: int) -> Optional[Cell]:
-    return next((c for c in block.cells
-                 if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan), None)
-
-
 def _grid_rows(block: Block) -> list[dict[str, Cell]]:
     """Data rows of a table with a real grid: a merged cell covers every row and column it spans."""
     roles: dict[int, str] = {}
@@ -155,7 +150,7 @@ def _grid_rows(block: Block) -> list[dict[str, Cell]]:
     if len(roles) < _rules()["table"]["min_header_labels"]:
         return []
     rows = sorted({c.row for c in block.cells} - {0})
-    return [{role: cell for col, role in roles.items() if (cell := _cell_covering(block, row, col))} | {"_row": row}
+    return [{role: cell for col, role in roles.items() if (cell := block.cell_covering(row, col))} | {"_row": row}
             for row in rows]
 
 
