@@ -9,6 +9,7 @@ from typing import Optional
 import regex
 
 from . import patterns
+from .normalise import normalise
 from .record import (Fact, ReportMeta, StatedDepartment, StatedKind, StatedNumber, StatedText,
                      StatedYear)
 
@@ -203,8 +204,7 @@ def find_region(department: Optional[StatedDepartment]) -> Optional[StatedText]:
 
 def department_key(name: str) -> str:
     """The name with spaces, full-width forms and 单位/本级/机关 suffixes removed, for grouping across files."""
-    key = regex.sub(r"\s+", "", name)
-    key = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in key)
+    key = regex.sub(r"\s+", "", normalise(name).text)
     for suffix in _rules()["department"]["key_trim"]:
         if key.endswith(suffix) and len(key) > len(suffix) + 2:
             key = key[: -len(suffix)]
