@@ -14,7 +14,8 @@ import regex
 from . import patterns
 from .document import Block, Cell, Document
 from .quantities import find_quantities
-from .record import CellRef, Fact, Quantity, Section
+from .forms import FormReading
+from .record import CellRef, Evidence, EvidenceKind, Fact, Quantity, Section
 
 _LABEL_NOISE = regex.compile(
     r"^(?:\s|\d{4}\s*年度?|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[、.．]|[一二三四五六七八九十]{1,3}、|其中[:：]?)+")
@@ -145,41 +146,52 @@ def report_subjects(kind: Optional[str]) -> dict[str, str]:
     return mapping
 
 
-def _field(q: Quantity, ctx: _Context, previous_field: Optional[str], default_subject: dict[str, str]) -> Optional[str]:
+def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
+           default_subject: dict[str, str]) -> tuple[Optional[str], EvidenceKind]:
+    """The field of a quantity and how sure: "clause" when its own clause names it, else "nearest_label"."""
     vocab = _vocabulary()
     label = ctx.label + ctx.column_header
     direct = patterns.nearest(label, [e for e in vocab.direct if q.kind in e[2] and not any(u in label for u in e[3])])
     if direct:
-        return direct[1]
+        return direct[1], "nearest_label" if ctx.in_table else "clause"
     if q.kind == "percent" and any(label.startswith(w) for w in vocab.shares):
-        return f"{previous_field}_share" if previous_field and not previous_field.endswith("_share") else None
+        share = f"{previous_field}_share" if previous_field and not previous_field.endswith("_share") else None
+        return share, "clause"
     measure = patterns.nearest(label, [e for e in vocab.measures if e[2] == q.kind])
     if measure is None or any(word in label for word in vocab.not_budget):
-        return None
+        return None, "nearest_label"
     name = measure[1]
     when_column, words = vocab.adjusted_beside_initial
     if ctx.column_header and measure[0] in words and when_column in ctx.sentence:
         name = "adjusted"
     subject = patterns.nearest(ctx.label, vocab.subjects)
     if subject is not None and any(w in ctx.label[ctx.label.rfind(subject[0]):] for w in vocab.breakdown):
-        return None  # 项目支出包括委员活动经费36.3万元: a part of the subject, not the subject
+        return None, "clause"  # 项目支出包括委员活动经费36.3万元: a part of the subject, not the subject
     if subject is None and ctx.in_table:
-        return None  # in a table the row itself must name the subject
+        return None, "nearest_label"  # in a table the row itself must name the subject
     if subject is None:
         carried = patterns.nearest(ctx.sentence, vocab.subjects)
         after = ctx.sentence[ctx.sentence.rfind(carried[0]):] if carried else ""
         if any(word in after for word in vocab.breakdown):
-            return None  # a part listed after 其中/包括: not the whole the sentence named
+            return None, "clause"  # a part listed after 其中/包括: not the whole the sentence named
         subject = carried or next((s for t in ctx.section_titles if (s := patterns.nearest(t, vocab.subjects))), None)
+        if subject is not None:
+            return f"budget.{default_subject.get(subject[1], subject[1])}.{name}", "nearest_label"
     if subject is None:
         field = f"budget.{default_subject['']}.{name}" if "" in default_subject else None
-        return None if field in ctx.established else field
-    return f"budget.{default_subject.get(subject[1], subject[1])}.{name}"
+        return (None if field in ctx.established else field), "nearest_label"
+    sure = subject is not None and not ctx.in_table and subject[0] in ctx.label
+    return f"budget.{default_subject.get(subject[1], subject[1])}.{name}", "clause" if sure else "nearest_label"
 
 
 def label_quantities(document: Document, quantities: list[Quantity], sections: list[Section],
-                     default_subject: dict[str, str]) -> list[Quantity]:
-    """Quantities with label, field, section, block and cell set; bare numbers under a unit header get that unit."""
+                     default_subject: dict[str, str],
+                     forms: FormReading) -> tuple[list[Quantity], dict[str, Evidence]]:
+    """Quantities with label, field, section, block and cell set, and the evidence of each field. Cells read
+    from a form take the form's field; other numbers in the rows it read get none; bare numbers under a unit
+    header get that unit."""
+    from_forms = {f.quantity.span: f for f in forms.facts}
+    evidence: dict[str, Evidence] = {}
     vocab = _vocabulary()
     text = document.text
     labelled: list[Quantity] = []
@@ -205,10 +217,18 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
             q = _with_header_unit(q, _unit_context(document, block, cell, ctx.column_header))
         else:
             q = _with_header_unit(q, raw) if raw.rstrip().endswith((")", "）")) else q
-        field = _field(q, ctx, previous_field, default_subject)
+        form_fact = from_forms.get(q.span)
+        if form_fact is not None:
+            field, found = form_fact.field, form_fact.evidence
+        elif any(s <= start < e for s, e in forms.rows):
+            field, found = None, None
+        else:
+            field, kind = _field(q, ctx, previous_field, default_subject)
+            found = Evidence(kind=kind, clause=(s_start, q.span[1]) if kind == "clause" else None)
         previous_field = field or previous_field
         if field:
             established.add(field)
+            evidence[q.id] = found
         labelled.append(q.model_copy(update={
             "label": (ctx.label + ctx.column_header) or None,
             "field": field,
@@ -218,10 +238,11 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
             "page": block.page if block is not None else None,
         }))
         previous_end = q.span[1]
-    return labelled
+    return labelled, evidence
 
 
-def facts_from(quantities: list[Quantity]) -> list[Fact]:
+def facts_from(quantities: list[Quantity], evidence: dict[str, Evidence]) -> list[Fact]:
     """One fact per quantity that has a field and a single value."""
-    return [Fact(field=q.field, value=q.value, unit=q.unit, quantity=q.id, text=q.text, span=q.span)
+    return [Fact(field=q.field, value=q.value, unit=q.unit, quantity=q.id, text=q.text, span=q.span,
+                 evidence=evidence[q.id])
             for q in quantities if q.field and q.value is not None]

@@ -7,12 +7,13 @@ from pathlib import Path
 from .checks import run_checks
 from .document import Document, document_from_text
 from .fields import facts_from, label_quantities, report_subjects
+from .forms import read_funds
 from .findings import find_findings
 from .indicators import is_item_line, read_indicators
 from .load import load_bytes, read_file
 from .meta import find_grade, read_meta, total_score
 from .ocr import annotate
-from .quantities import find_quantities
+from .quantities import find_quantities, merge_quantities
 from .record import Evaluation, Report, Source
 from .structure import find_sections
 
@@ -23,14 +24,17 @@ def build_report(document: Document, source: Source) -> Report:
     meta = read_meta(text, source.path)
     sections = find_sections(document, is_item_line)
     subjects = report_subjects(meta.kind.value if meta.kind else None)
-    quantities = label_quantities(document, annotate(document, find_quantities(text)), sections, subjects)
-    facts = facts_from(quantities)
+    forms = read_funds(text)
+    found = merge_quantities(find_quantities(text), forms.quantities)
+    quantities, evidence = label_quantities(document, annotate(document, found), sections, subjects, forms)
+    facts = facts_from(quantities, evidence)
     categories, indicators = read_indicators(document, sections, quantities)
     evaluation = Evaluation(total_score=total_score(facts), grade=find_grade(text), categories=categories,
                             indicators=indicators)
     problems, measures = find_findings(document, sections)
     report = Report(source=source, text=text, report=meta, sections=sections, quantities=quantities, facts=facts,
-                    evaluation=evaluation, problems=problems, measures=measures)
+                    evaluation=evaluation, problems=problems, measures=measures, tables=forms.tables,
+                    warnings=forms.warnings)
     report.checks = run_checks(report)
     return report
 

@@ -182,3 +182,12 @@ def find_quantities(text: str) -> list[Quantity]:
 def _quantity(index: int, text: str, q: dict) -> Quantity:
     start, end = q.pop("start"), q.pop("end")
     return Quantity(id=f"q{index}", text=text[start:end], span=(start, end), **q)
+
+
+def merge_quantities(found: list[Quantity], read: list[Quantity]) -> list[Quantity]:
+    """The quantities found in the text, where cells read from a form replace what overlaps them (a fused run
+    such as 64.864.864.8100% is several cells, not one number), renumbered in document order."""
+    spans = [q.span for q in read]
+    kept = [q for q in found if not any(s < q.span[1] and q.span[0] < e for s, e in spans)]
+    merged = sorted(kept + read, key=lambda q: q.span)
+    return [q.model_copy(update={"id": f"q{i}"}) for i, q in enumerate(merged, 1)]

@@ -109,6 +109,21 @@ class ReportMeta(_Model):
     region: Optional[StatedText] = None
 
 
+EvidenceKind = Literal["form_cell", "form_field", "clause", "nearest_label"]
+
+
+class Evidence(_Model):
+    """Why a value has its field: a cell of a standard form (its row and column), a form field (单位名称：X),
+    a clause that names it, or only the nearest label before it (the weakest; checks of severity error
+    never rest on it)."""
+
+    kind: EvidenceKind
+    form: Optional[str] = Field(None, description="The standard form (A-E of FORMS.md) for form cells.")
+    row: Optional[str] = Field(None, description="The row label of a form cell, as written.")
+    column: Optional[str] = Field(None, description="The column header of a form cell, as written.")
+    clause: Optional[Span] = Field(None, description="The clause that names the value, for clause evidence.")
+
+
 class Fact(_Model):
     """One attributed value: the long table researchers load."""
 
@@ -118,6 +133,7 @@ class Fact(_Model):
     quantity: str = Field(description="Id of the quantity this fact rests on.")
     text: str
     span: Span
+    evidence: Evidence
 
 
 class IndicatorValue(_Model):
@@ -201,6 +217,32 @@ class Check(_Model):
     sections: list[str] = Field([], description="Ids of the sections it rests on.")
 
 
+class ReadWarning(_Model):
+    """Something the extractor saw but would not read, so that a gap is never silent: a table row whose
+    fused cells admit no single reading (code unread_row)."""
+
+    code: Literal["unread_row"]
+    message: str
+    span: Span
+
+
+class TableRow(_Model):
+    label: str = Field(description="The row label as written (年度资金总额).")
+    span: Span
+    cells: dict[str, Span] = Field(description="Column role -> span of the cell read for it.")
+
+
+class FormTable(_Model):
+    """A table recovered from any rendering and read as a standard form."""
+
+    form: Optional[Literal["A", "B", "C", "D", "E"]] = Field(description="The standard form of FORMS.md.")
+    part: Literal["funds", "indicators"]
+    rendering: int = Field(description="The rendering of FORMS.md it was recovered from (1-7).")
+    header: Span
+    columns: list[str] = Field(description="The column roles, in header order.")
+    rows: list[TableRow]
+
+
 class Source(_Model):
     path: str
     sha256: str
@@ -222,6 +264,8 @@ class Report(_Model):
     problems: list[Item] = []
     measures: list[Item] = []
     checks: list[Check] = []
+    tables: list[FormTable] = Field([], description="Tables read as standard forms, with their rows and cells.")
+    warnings: list[ReadWarning] = []
 
 
 def json_schema() -> dict:

@@ -11,7 +11,8 @@ from extractor.evaluate import evaluate
 # Floors a little under today's numbers; raise them as accuracy improves.
 CORPUS_FLOORS = {"amounts": 1.0, "percents": 1.0, "indicators": 1.0, "facts": 1.0}
 CORPUS_DEV_FLOORS = {"amounts": 0.97, "percents": 0.92, "indicators": 0.31, "facts": 0.75}
-CORPUS_DEV_ACCURACY_FLOORS = {"fiscal_year": 1.0, "department": 1.0, "total_score": 1.0, "report_kind": 1.0}
+# Never 1.000 on a dozen documents: a floor at 1.000 rewards vocabulary grown for one of them.
+CORPUS_DEV_ACCURACY_FLOORS = {"fiscal_year": 0.9, "department": 0.85, "total_score": 0.8, "report_kind": 0.9}
 
 
 def _f1s(result):
@@ -25,7 +26,7 @@ def test_corpus_floors():
 
 def test_corpus_dev_floors(corpus_dev):
     result = evaluate(corpus_dev)
-    assert len(result.documents) == 12
+    assert len(result.documents) >= 18, "shared/ grows; it never shrinks"
     f1 = _f1s(result)
     assert {m: f1[m] >= floor for m, floor in CORPUS_DEV_FLOORS.items()} == dict.fromkeys(CORPUS_DEV_FLOORS, True), f1
     accuracy = {name: a.as_dict()["accuracy"] or 0.0 for name, a in result.accuracies().items()}

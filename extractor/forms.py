@@ -1,0 +1,405 @@
+"""Read the funds block of the standard forms (patterns/forms.toml) in any rendering: facts with their cells.
+
+A funds block is found by its header words in a view of the text without spaces, line breaks and '|', so a
+real table, '|' rows, cells one per line, single-space rows and fused cells are all found the same way. Each
+row's values are then assigned to the header's columns: by position where the cells are explicit, else by the
+form's arithmetic (执行率 = 执行数 / 预算数, 得分 ≤ 分值), and only where every reading that satisfies it agrees.
+A row no reading fits stays unread and is reported.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Optional
+
+import regex
+
+from . import patterns
+from .quantities import find_quantities
+from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
+
+_MONEY = ("planned", "adjusted", "budget", "actual")
+_SQUEEZED_OUT = regex.compile(r"[\s|]")
+_NUMBER_PIECE = regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?%?")
+# Longer fused runs are not cut (the ways to cut grow exponentially; real rows fuse six cells at most).
+_MAX_FUSED = 40
+
+
+@dataclass(frozen=True)
+class _Rules:
+    min_columns: int
+    max_gap: int
+    block_chars: int
+    row_chars: int
+    department_words: list[str]
+    budget_is_adjusted: list[str]
+    header: regex.Pattern
+    columns: dict[str, str]        # column word -> role
+    row_pattern: regex.Pattern
+    rows: dict[str, str]           # row label -> subject
+    ends: regex.Pattern
+    empty: frozenset[str]
+    header_unit: regex.Pattern
+
+
+@cache
+def _rules() -> _Rules:
+    data = patterns.load("forms")["funds"]
+    columns = {w: role for role, words in data["columns"].items() for w in words}
+    rows = {w: subject for subject, words in data["rows"].items() for w in words}
+    return _Rules(
+        min_columns=data["min_columns"], max_gap=data["max_gap"], block_chars=data["block_chars"],
+        row_chars=data["row_chars"], department_words=data["department_words"],
+        budget_is_adjusted=data["budget_is_adjusted"],
+        header=regex.compile(patterns.alternation(columns)), columns=columns,
+        row_pattern=regex.compile(patterns.alternation(rows)), rows=rows,
+        ends=regex.compile(patterns.alternation(data["ends"]["words"])),
+        empty=frozenset(data["cells"]["empty"]),
+        header_unit=regex.compile(patterns.load("fields")["header_units"]["pattern"]),
+    )
+
+
+@dataclass
+class FormFact:
+    field: str
+    quantity: Quantity
+    evidence: Evidence
+
+
+@dataclass
+class FormReading:
+    """What the forms gave: facts, the quantities they rest on (split cells are new quantities), the spans
+    of the rows read (their numbers get no other field) and the rows that could not be read."""
+
+    facts: list[FormFact] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    rows: list[tuple[int, int]] = field(default_factory=list)
+    warnings: list[ReadWarning] = field(default_factory=list)
+    tables: list[FormTable] = field(default_factory=list)
+
+
+class _Squeezed:
+    """The text without spaces, line breaks and '|', with each kept character's offset in the text."""
+
+    def __init__(self, text: str):
+        self.offsets = [i for i, c in enumerate(text) if not _SQUEEZED_OUT.match(c)]
+        self.text = "".join(text[i] for i in self.offsets)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@dataclass
+class _Header:
+    roles: list[str]
+    words: list[str]
+    start: int      # in the text
+    end: int
+
+
+def _headers(text: str, squeezed: _Squeezed) -> list[_Header]:
+    """Runs of funds column words close together with no number between them."""
+    rules = _rules()
+    found: list[_Header] = []
+    run: list[regex.Match] = []
+
+    def close():
+        roles = [rules.columns[m.group()] for m in run]
+        if len(run) >= rules.min_columns and len(set(roles)) == len(roles) and "actual" in roles:
+            start, _ = squeezed.span(run[0].start(), run[0].end())
+            _, end = squeezed.span(run[-1].start(), run[-1].end())
+            found.append(_Header(roles, [m.group() for m in run], start, end))
+
+    for m in rules.header.finditer(squeezed.text):
+        gap = squeezed.text[run[-1].end():m.start()] if run else ""
+        if run and (len(gap) > rules.max_gap or regex.search(r"[\d。；;，,]", gap)):
+            close()
+            run = []
+        run.append(m)
+    if run:
+        close()
+    return found
+
+
+def _roles_resolved(header: _Header, region: str) -> list[str]:
+    """A 'budget' column is the adjusted budget beside a 年初 column or where the form says so, else planned."""
+    adjusted = "planned" in header.roles or any(w in region for w in _rules().budget_is_adjusted)
+    return [("adjusted" if adjusted else "planned") if r == "budget" else r for r in header.roles]
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    start: int
+    value: Optional[Decimal]      # None for an empty cell
+    percent: bool
+
+
+def _cell(text: str, start: int) -> Optional[_Cell]:
+    """A value cell, or None when the text is not one (words)."""
+    stripped = text.strip()
+    at = start + (text.index(stripped) if stripped else 0)
+    if not stripped or stripped in _rules().empty:
+        return _Cell(stripped, at, None, False)
+    m = regex.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(%?)", stripped)
+    if not m:
+        return None
+    try:
+        value = Decimal(m.group(1).replace(",", ""))
+    except InvalidOperation:
+        return None
+    return _Cell(stripped, at, value, bool(m.group(2)))
+
+
+def _explicit_cells(segment: str, start: int) -> Optional[list[_Cell]]:
+    """Cells of a row whose cells are delimited (tabs or '|'), empty ones kept; None if not delimited or a
+    cell holds words."""
+    if "\t" not in segment and "|" not in segment:
+        return None
+    pieces = regex.split(r"\t|\|", segment.split("\n")[0] if "\t" in segment else segment)
+    cells, offset = [], start
+    for i, piece in enumerate(pieces):
+        if i == 0 and not piece.strip():
+            offset += len(piece) + 1
+            continue
+        cell = _cell(piece, offset)
+        if cell is None:
+            break
+        cells.append(cell)
+        offset += len(piece) + 1
+    while cells and cells[-1].value is None:
+        cells.pop()
+    return cells
+
+
+def _runs(segment: str, start: int) -> list[tuple[str, int]]:
+    """Runs of digits, '.', ',' and '%' (and lone dashes for empty cells) in a row without delimiters."""
+    rules = _rules()
+    found = []
+    for m in regex.finditer(r"[\d.,%]+|[—\-－/]+|无", segment):
+        if m.group()[0].isdigit() or m.group() in rules.empty:
+            found.append((m.group(), start + m.start()))
+    return found
+
+
+@cache
+def _splits(run: str, max_pieces: int) -> tuple[tuple[str, ...], ...]:
+    """Every way to cut a fused run into at most max_pieces numbers (no leading zeros, % only at a piece's
+    end, at most two decimals): 1010100%20 -> (10, 10, 100%, 20), (10, 101, 00% ...) is not a number."""
+    if not run:
+        return ((),)
+    if max_pieces == 0 or len(run) > _MAX_FUSED:
+        return ()
+    out = []
+    for end in range(1, min(len(run), 12) + 1):
+        piece = run[:end]
+        if _NUMBER_PIECE.fullmatch(piece) and _decimals(piece) <= 2:
+            out += [(piece,) + rest for rest in _splits(run[end:], max_pieces - 1)]
+    return tuple(out)
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1].rstrip("%")) if "." in text else 0
+
+
+def _consistent(assigned: dict[str, _Cell]) -> bool:
+    """The form's arithmetic: types by column, score within weight, 执行率 = 执行数 / 预算数."""
+    for role, cell in assigned.items():
+        if cell.value is None:
+            continue
+        if (role == "execution_rate") != cell.percent and not (role == "execution_rate" and cell.value <= 1000):
+            return False
+        if role in ("weight", "score") and cell.value > 100:
+            return False
+    weight, score = assigned.get("weight"), assigned.get("score")
+    if weight and score and weight.value is not None and score.value is not None and score.value > weight.value:
+        return False
+    rate = assigned.get("execution_rate")
+    actual = assigned.get("actual")
+    budget = assigned.get("adjusted") or assigned.get("budget") or assigned.get("planned")
+    if rate and rate.value is not None:
+        if not (actual and budget and actual.value is not None and budget.value):
+            return rate.percent
+        computed = actual.value / budget.value * 100
+        half = Decimal(5) / Decimal(10) ** (_decimals(rate.text) + 1)
+        return abs(computed - rate.value) <= half + Decimal("0.01")
+    return True
+
+
+def _assignments(cells: list[_Cell], roles: list[str]) -> list[dict[str, _Cell]]:
+    """Every order-preserving assignment of the cells to columns (columns left out are vanished empty cells)."""
+    if len(cells) > len(roles):
+        return []
+    found = []
+    for columns in itertools.combinations(range(len(roles)), len(cells)):
+        assigned = {roles[c]: cell for c, cell in zip(columns, cells)}
+        if _consistent(assigned):
+            found.append(assigned)
+    return found
+
+
+def _readings(runs: list[tuple[str, int]], roles: list[str], split_all: bool) -> list[dict[str, _Cell]]:
+    """Assignments over every way to cut the runs; a run is cut only where it cannot be one number (or, when
+    split_all, anywhere), and money cut from one run keeps one number of decimals."""
+    options = []
+    for text, start in runs:
+        whole = _cell(text, start)
+        cut = split_all or whole is None or text.count(".") > 1 or "%" in text[:-1]
+        choices = []
+        for pieces in (_splits(text, len(roles)) if cut and "," not in text else [[text]]):
+            offset, cells = start, []
+            for piece in pieces:
+                cells.append(_cell(piece, offset))
+                offset += len(piece)
+            if all(cells) and (len(pieces) == 1 or len({_decimals(p) for p in pieces if "%" not in p}) <= 1):
+                choices.append(cells)
+        if not choices:
+            return []
+        options.append(choices)
+    found = []
+    for combination in itertools.product(*options):
+        cells = [c for group in combination for c in group]
+        found += _assignments(cells, roles)
+        if len(found) > 50:
+            break
+    return found
+
+
+def _agreed(readings: list[dict[str, _Cell]]) -> dict[str, _Cell]:
+    """The cells every reading gives the same value at the same place."""
+    first = readings[0]
+    return {role: cell for role, cell in first.items()
+            if all(r.get(role) is not None and (r[role].start, r[role].text) == (cell.start, cell.text)
+                   for r in readings[1:])}
+
+
+def _read_row(segment: str, start: int, roles: list[str]) -> Optional[dict[str, _Cell]]:
+    """The row's cells by column, or None when no reading (or no agreed reading) exists."""
+    explicit = _explicit_cells(segment, start)
+    if explicit is not None and len(explicit) <= len(roles):
+        assigned = {role: cell for role, cell in zip(roles, explicit)}
+        if _consistent({r: c for r, c in assigned.items() if r != "execution_rate"}):
+            return assigned
+    runs = _runs(segment, start)
+    if not runs:
+        return {}
+    for split_all in (False, True):
+        readings = _readings(runs, roles, split_all)
+        if readings:
+            agreed = _agreed(readings)
+            return agreed or None
+    return None
+
+
+def _header_unit(text: str, header: _Header) -> Optional[Quantity]:
+    """The money unit stated just before or inside the header: 项目资金（万元）, 单位：万元, (万元."""
+    window = text[max(0, header.start - 60):header.end]
+    matches = list(_rules().header_unit.finditer(window))
+    if not matches:
+        m = regex.search(r"[(（]\s*(万元|元|亿元)(?![)）])", window)
+        unit = m.group(1) if m else None
+    else:
+        unit = matches[-1].group(1) or matches[-1].group(2)
+    if unit is None:
+        return None
+    found = find_quantities("1" + unit)
+    return found[0] if found and found[0].kind == "amount" else None
+
+
+def _quantity(cell: _Cell, role: str, unit: Optional[Quantity]) -> Optional[Quantity]:
+    span = (cell.start, cell.start + len(cell.text))
+    common = {"id": "", "text": cell.text, "span": span, "low": None, "high": None, "approx": False,
+              "comparison": None}
+    if role == "execution_rate":
+        return Quantity(kind="percent", value=cell.value, unit="%", unit_text="%" if cell.percent else None,
+                        unit_from="text" if cell.percent else None, **common)
+    if role in ("weight", "score"):
+        return Quantity(kind="score", value=cell.value, unit="分", unit_text=None, unit_from=None, **common)
+    if unit is None:
+        return None
+    return Quantity(kind="amount", value=cell.value * unit.value, unit=unit.unit, unit_text=unit.unit_text,
+                    unit_from="header", **common)
+
+
+def _row_label(text: str, squeezed: _Squeezed, m: regex.Match) -> tuple[str, int, int]:
+    start, end = squeezed.span(m.start(), m.end())
+    return m.group(), start, end
+
+
+def _rendering(text: str, header: _Header, end: int) -> int:
+    """Which rendering of FORMS.md the block came in: 1 a real table (tab rows), 2 '|' or tab rows, 3 one cell
+    per line, 4 single spaces, 5 fused cells."""
+    block = text[header.start:end]
+    if "|" in block:
+        return 2
+    if "\t" in block:
+        return 1
+    if regex.search(r"\d\s*\n\s*\d", block):
+        return 3
+    if regex.search(r"\d[ ]+\d", block):
+        return 4
+    return 5
+
+
+def read_funds(text: str) -> FormReading:
+    """Facts from every funds block (forms A and B) in `text`."""
+    rules = _rules()
+    squeezed = _Squeezed(text)
+    reading = FormReading()
+    for header in _headers(text, squeezed):
+        region_end = min(len(text), header.end + rules.block_chars)
+        stop = rules.ends.search(text, header.end, region_end)
+        region_end = stop.start() if stop else region_end
+        region = text[max(0, header.start - 200):region_end]
+        roles = _roles_resolved(header, text[header.start:min(len(text), header.end + 2000)])
+        form = "B" if any(w in region for w in rules.department_words) else "A"
+        unit = _header_unit(text, header)
+        labels = list(rules.row_pattern.finditer(text, header.end, region_end, overlapped=False))
+        # labels whose words are split over lines or cells are found in the squeezed view too
+        if not labels:
+            first = squeezed.offsets.index(next(i for i in squeezed.offsets if i >= header.end))
+            labels = [m for m in rules.row_pattern.finditer(squeezed.text, first)
+                      if squeezed.span(m.start(), m.end())[1] <= region_end]
+            spans = [squeezed.span(m.start(), m.end()) for m in labels]
+        else:
+            spans = [(m.start(), m.end()) for m in labels]
+        seen_subjects: set[str] = set()
+        table = FormTable(form=form, part="funds", rendering=_rendering(text, header, region_end), header=(header.start, header.end),
+                          columns=roles, rows=[])
+        reading.tables.append(table)
+        for i, (m, (start, end)) in enumerate(zip(labels, spans)):
+            subject = rules.rows[m.group()]
+            row_end = spans[i + 1][0] if i + 1 < len(spans) else region_end
+            row_end = min(row_end, end + rules.row_chars)
+            segment = text[end:row_end]
+            if subject != "breakdown" and not regex.match(r"[\s:：|\t]*[\d—\-－/]", segment):
+                continue    # a label inside words (项目支出绩效...), not a row
+            if subject == "breakdown" or subject in seen_subjects:
+                reading.rows.append((start, row_end))
+                continue
+            cells = _read_row(segment, end, roles)
+            reading.rows.append((start, row_end))
+            if cells is None:
+                reading.warnings.append(ReadWarning(
+                    code="unread_row", span=(start, row_end),
+                    message=f"表格行“{text[start:row_end].strip()}”无法唯一拆分，未读取 / the row could not be read "
+                            "in exactly one way: its values are left unread"))
+                continue
+            seen_subjects.add(subject)
+            table.rows.append(TableRow(label=m.group(), span=(start, row_end),
+                                       cells={r: (c.start, c.start + len(c.text)) for r, c in cells.items()}))
+            column_words = dict(zip(roles, header.words))
+            for role, cell in cells.items():
+                if cell.value is None:
+                    continue
+                q = _quantity(cell, role, unit)
+                if q is None:
+                    continue
+                reading.quantities.append(q)
+                evidence = Evidence(kind="form_cell", form=form, row=m.group(), column=column_words.get(role))
+                if role in ("weight", "score"):
+                    continue
+                reading.facts.append(FormFact(f"budget.{subject}.{role}", q, evidence))
+    return reading
