@@ -9,6 +9,7 @@ A row no reading fits stays unread and is reported.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -25,6 +26,8 @@ _SQUEEZED_OUT = regex.compile(r"[\s|]")
 _NUMBER_PIECE = regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?%?")
 # Longer fused runs are not cut (the ways to cut grow exponentially; real rows fuse six cells at most).
 _MAX_FUSED = 40
+# An execution rate above this (in %) is no rate: a misread run.
+_MAX_RATE = 1000
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class _Rules:
     ends: regex.Pattern
     empty: frozenset[str]
     header_unit: regex.Pattern
+    annotation: regex.Pattern
+    total_row: regex.Pattern
+    weight_total: Decimal
 
 
 @cache
@@ -58,6 +64,9 @@ def _rules() -> _Rules:
         ends=regex.compile(patterns.alternation(data["ends"]["words"])),
         empty=frozenset(data["cells"]["empty"]),
         header_unit=regex.compile(patterns.load("fields")["header_units"]["pattern"]),
+        annotation=regex.compile(patterns.load("forms")["reading"]["annotation"]),
+        total_row=regex.compile(patterns.alternation(patterns.load("forms")["total_row"]["words"])),
+        weight_total=Decimal(patterns.load("forms")["total_row"]["weight_total"]),
     )
 
 
@@ -81,10 +90,13 @@ class FormReading:
 
 
 class _Squeezed:
-    """The text without spaces, line breaks and '|', with each kept character's offset in the text."""
+    """The text without spaces, line breaks, '|' and pinyin annotations, with each kept character's offset."""
 
     def __init__(self, text: str):
-        self.offsets = [i for i, c in enumerate(text) if not _SQUEEZED_OUT.match(c)]
+        dropped = set()
+        for m in _rules().annotation.finditer(text):
+            dropped.update(range(m.start(), m.end()))
+        self.offsets = [i for i, c in enumerate(text) if not _SQUEEZED_OUT.match(c) and i not in dropped]
         self.text = "".join(text[i] for i in self.offsets)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -125,7 +137,8 @@ def _headers(text: str, squeezed: _Squeezed) -> list[_Header]:
 
 def _roles_resolved(header: _Header, region: str) -> list[str]:
     """A 'budget' column is the adjusted budget beside a 年初 column or where the form says so, else planned."""
-    adjusted = "planned" in header.roles or any(w in region for w in _rules().budget_is_adjusted)
+    squeezed = _SQUEEZED_OUT.sub("", region)
+    adjusted = "planned" in header.roles or any(w in squeezed for w in _rules().budget_is_adjusted)
     return [("adjusted" if adjusted else "planned") if r == "budget" else r for r in header.roles]
 
 
@@ -204,8 +217,9 @@ def _decimals(text: str) -> int:
     return len(text.split(".")[1].rstrip("%")) if "." in text else 0
 
 
-def _consistent(assigned: dict[str, _Cell]) -> bool:
-    """The form's arithmetic: types by column, score within weight, 执行率 = 执行数 / 预算数."""
+def _consistent(assigned: dict[str, _Cell], fused: bool = False) -> bool:
+    """The form's arithmetic: types by column, score within weight, 执行率 = 执行数 / 预算数. Cells cut from a
+    fused run must prove themselves: there a rate is taken only where the amounts beside it confirm it."""
     for role, cell in assigned.items():
         if cell.value is None:
             continue
@@ -213,6 +227,11 @@ def _consistent(assigned: dict[str, _Cell]) -> bool:
             return False
         if role in ("weight", "score") and cell.value > 100:
             return False
+    if fused and any(c.value == 0 for c in assigned.values()):
+        return False    # a 0 cut from inside a run is a digit of its neighbour more likely than a cell
+    money = {_decimals(c.text) for r, c in assigned.items() if r in _MONEY and c.value is not None}
+    if fused and len(money) > 1:
+        return False    # one column format: amounts cut from one run have as many decimals each
     weight, score = assigned.get("weight"), assigned.get("score")
     if weight and score and weight.value is not None and score.value is not None and score.value > weight.value:
         return False
@@ -221,21 +240,21 @@ def _consistent(assigned: dict[str, _Cell]) -> bool:
     budget = assigned.get("adjusted") or assigned.get("budget") or assigned.get("planned")
     if rate and rate.value is not None:
         if not (actual and budget and actual.value is not None and budget.value):
-            return rate.percent
+            return rate.percent and not fused and rate.value <= _MAX_RATE
         computed = actual.value / budget.value * 100
         half = Decimal(5) / Decimal(10) ** (_decimals(rate.text) + 1)
         return abs(computed - rate.value) <= half + Decimal("0.01")
     return True
 
 
-def _assignments(cells: list[_Cell], roles: list[str]) -> list[dict[str, _Cell]]:
+def _assignments(cells: list[_Cell], roles: list[str], fused: bool) -> list[dict[str, _Cell]]:
     """Every order-preserving assignment of the cells to columns (columns left out are vanished empty cells)."""
     if len(cells) > len(roles):
         return []
     found = []
     for columns in itertools.combinations(range(len(roles)), len(cells)):
         assigned = {roles[c]: cell for c, cell in zip(columns, cells)}
-        if _consistent(assigned):
+        if _consistent(assigned, fused):
             found.append(assigned)
     return found
 
@@ -253,7 +272,7 @@ def _readings(runs: list[tuple[str, int]], roles: list[str], split_all: bool) ->
             for piece in pieces:
                 cells.append(_cell(piece, offset))
                 offset += len(piece)
-            if all(cells) and (len(pieces) == 1 or len({_decimals(p) for p in pieces if "%" not in p}) <= 1):
+            if all(cells):
                 choices.append(cells)
         if not choices:
             return []
@@ -261,7 +280,7 @@ def _readings(runs: list[tuple[str, int]], roles: list[str], split_all: bool) ->
     found = []
     for combination in itertools.product(*options):
         cells = [c for group in combination for c in group]
-        found += _assignments(cells, roles)
+        found += _assignments(cells, roles, fused=len(cells) > len(runs))
         if len(found) > 50:
             break
     return found
@@ -323,11 +342,6 @@ def _quantity(cell: _Cell, role: str, unit: Optional[Quantity]) -> Optional[Quan
                     unit_from="header", **common)
 
 
-def _row_label(text: str, squeezed: _Squeezed, m: regex.Match) -> tuple[str, int, int]:
-    start, end = squeezed.span(m.start(), m.end())
-    return m.group(), start, end
-
-
 def _rendering(text: str, header: _Header, end: int) -> int:
     """Which rendering of FORMS.md the block came in: 1 a real table (tab rows), 2 '|' or tab rows, 3 one cell
     per line, 4 single spaces, 5 fused cells."""
@@ -343,28 +357,57 @@ def _rendering(text: str, header: _Header, end: int) -> int:
     return 5
 
 
-def read_funds(text: str) -> FormReading:
-    """Facts from every funds block (forms A and B) in `text`."""
+def _values_after(text: str, end: int, limit: int) -> tuple[str, int]:
+    """The row's value part after its label: up to the first words after the first digit, at most `limit`."""
+    segment = text[end:end + limit]
+    values_start = regex.search(r"\d", segment)
+    words = regex.search(r"[\p{Han}--[无]]", segment[values_start.start():], regex.V1) if values_start else None
+    if words:
+        segment = segment[:values_start.start() + words.start()]
+    return segment, end + len(segment)
+
+
+def _read_total_row(text: str, squeezed: _Squeezed, reading: FormReading) -> None:
+    """The 总分 row of an indicator table: 总分 | 100 | 97 or 总分 97 -> evaluation.total_score."""
+    rules = _rules()
+    for m in rules.total_row.finditer(squeezed.text):
+        start, end = squeezed.span(m.start(), m.end())
+        segment, row_end = _values_after(text, end, rules.row_chars)
+        if not regex.match(r"[\s|\t:：]*\d", segment) or text[row_end:row_end + 1] in ("分", "%"):
+            continue
+        cells = [c for text_, at in _runs(segment, end) if (c := _cell(text_, at)) and c.value is not None]
+        if any(c.percent for c in cells) or not 1 <= len(cells) <= 2:
+            continue
+        if len(cells) == 2 and cells[0].value != rules.weight_total:
+            continue
+        score = cells[-1]
+        if score.value > rules.weight_total:
+            continue
+        q = _quantity(score, "score", None)
+        reading.quantities.append(q)
+        reading.rows.append((start, row_end))
+        reading.facts.append(FormFact("evaluation.total_score", q,
+                                      Evidence(kind="form_cell", form=None, row=m.group(), column=None)))
+        return
+
+
+def read_forms(text: str) -> FormReading:
+    """Facts from every funds block (forms A and B) in `text`, and the total score from the 总分 row."""
     rules = _rules()
     squeezed = _Squeezed(text)
     reading = FormReading()
+    _read_total_row(text, squeezed, reading)
     for header in _headers(text, squeezed):
-        region_end = min(len(text), header.end + rules.block_chars)
-        stop = rules.ends.search(text, header.end, region_end)
-        region_end = stop.start() if stop else region_end
+        first = bisect_left(squeezed.offsets, header.end)
+        last = bisect_left(squeezed.offsets, header.end + rules.block_chars)
+        stop = rules.ends.search(squeezed.text, first, last)
+        region_end = squeezed.offsets[stop.start()] if stop else min(len(text), header.end + rules.block_chars)
         region = text[max(0, header.start - 200):region_end]
         roles = _roles_resolved(header, text[header.start:min(len(text), header.end + 2000)])
         form = "B" if any(w in region for w in rules.department_words) else "A"
         unit = _header_unit(text, header)
-        labels = list(rules.row_pattern.finditer(text, header.end, region_end, overlapped=False))
-        # labels whose words are split over lines or cells are found in the squeezed view too
-        if not labels:
-            first = squeezed.offsets.index(next(i for i in squeezed.offsets if i >= header.end))
-            labels = [m for m in rules.row_pattern.finditer(squeezed.text, first)
-                      if squeezed.span(m.start(), m.end())[1] <= region_end]
-            spans = [squeezed.span(m.start(), m.end()) for m in labels]
-        else:
-            spans = [(m.start(), m.end()) for m in labels]
+        labels = [m for m in rules.row_pattern.finditer(squeezed.text, first, stop.start() if stop else last)]
+        spans = [squeezed.span(m.start(), m.end()) for m in labels]
         seen_subjects: set[str] = set()
         table = FormTable(form=form, part="funds", rendering=_rendering(text, header, region_end), header=(header.start, header.end),
                           columns=roles, rows=[])
@@ -373,7 +416,7 @@ def read_funds(text: str) -> FormReading:
             subject = rules.rows[m.group()]
             row_end = spans[i + 1][0] if i + 1 < len(spans) else region_end
             row_end = min(row_end, end + rules.row_chars)
-            segment = text[end:row_end]
+            segment, row_end = _values_after(text, end, row_end - end)
             if subject != "breakdown" and not regex.match(r"[\s:：|\t]*[\d—\-－/]", segment):
                 continue    # a label inside words (项目支出绩效...), not a row
             if subject == "breakdown" or subject in seen_subjects:

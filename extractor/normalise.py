@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 
@@ -54,3 +55,26 @@ def normalise(source: str) -> Normalised:
     pieces.append(source[kept_from:])
     offsets.extend(range(kept_from, len(source)))
     return Normalised("".join(pieces).translate(_FOLD), offsets, len(source))
+
+
+@cache
+def _simplified(char: str) -> str:
+    """The simplified form of one character by OpenCC's t2s data; unchanged where it maps to more or fewer."""
+    folded = _converter().convert(char)
+    return folded if len(folded) == 1 else char
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def fold_script(text: str) -> str:
+    """Traditional characters folded to simplified one for one, so every offset stays the same: 預算數 ->
+    预算数. Vocabulary is kept in simplified only; reports in traditional script read through this view."""
+    if text.isascii():
+        return text
+    return "".join(_simplified(c) if ord(c) >= 0x3400 else c for c in text)
+

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from .checks import run_checks
 from .document import Document, document_from_text
 from .fields import facts_from, label_quantities, report_subjects
-from .forms import read_funds
+from .forms import read_forms
 from .findings import find_findings
 from .indicators import is_item_line, read_indicators
 from .load import load_bytes, read_file
+from .normalise import fold_script
 from .meta import find_grade, read_meta, total_score
 from .ocr import annotate
 from .quantities import find_quantities, merge_quantities
@@ -18,13 +22,42 @@ from .record import Evaluation, Report, Source
 from .structure import find_sections
 
 
+def _read_in_simplified(document: Document) -> Document:
+    """The document as the stages read it: traditional characters folded to simplified, offsets unchanged."""
+    folded = fold_script(document.text)
+    if folded == document.text:
+        return document
+    blocks = [replace(b, cells=[replace(c, text=folded[c.span[0]:c.span[1]]) for c in b.cells]) for b in document.blocks]
+    return replace(document, text=folded, blocks=blocks)
+
+
+def _as_written(model: BaseModel, original: str, folded: str) -> None:
+    """Give every text of the record back as written: a string of a model with a span that is read from the
+    folded text there becomes the original characters at the same place."""
+    span = getattr(model, "span", None)
+    for name, value in model:
+        if isinstance(value, BaseModel):
+            _as_written(value, original, folded)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, BaseModel):
+                    _as_written(item, original, folded)
+        elif isinstance(value, str) and isinstance(span, tuple) and name not in ("id", "field", "unit"):
+            start, end = span
+            at = folded.find(value, start, end) if value else -1
+            if at >= 0:
+                setattr(model, name, original[at:at + len(value)])
+
+
 def build_report(document: Document, source: Source) -> Report:
-    """Run every stage after loading over one Document."""
+    """Run every stage after loading over one Document (read in simplified characters, kept as written)."""
+    written = document.text
+    document = _read_in_simplified(document)
     text = document.text
     meta = read_meta(text, source.path)
     sections = find_sections(document, is_item_line)
     subjects = report_subjects(meta.kind.value if meta.kind else None)
-    forms = read_funds(text)
+    forms = read_forms(text)
     found = merge_quantities(find_quantities(text), forms.quantities)
     quantities, evidence = label_quantities(document, annotate(document, found), sections, subjects, forms)
     facts = facts_from(quantities, evidence)
@@ -36,6 +69,9 @@ def build_report(document: Document, source: Source) -> Report:
                     evaluation=evaluation, problems=problems, measures=measures, tables=forms.tables,
                     warnings=forms.warnings)
     report.checks = run_checks(report)
+    if text != written:
+        _as_written(report, written, text)
+        report.text = written
     return report
 
 
