@@ -227,12 +227,124 @@ def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict]
     return indicators, categories
 
 
+_CELL_SEPARATOR = regex.compile(r"\t|\||\s+")
+_BARE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+
+
+def _text_headers(text: str) -> list[tuple[list[str], int]]:
+    """Indicator table headers written as text: runs of at least min_header_labels role words (spaces and
+    line breaks inside them ignored), as (roles in order, end of the header in the text)."""
+    rules = _rules()
+    kept = [i for i, c in enumerate(text) if not c.isspace() and c != "|"]
+    squeezed = "".join(text[i] for i in kept)
+    headers, run, last_end = [], [], -1
+    for role, start, end in _labels_in(squeezed) + [("", len(squeezed) + 10**6, 0)]:
+        if run and (start - last_end > rules["text_table"]["max_gap"] or role in run or
+                    regex.search(r"\d", squeezed[last_end:start])):
+            if len(run) >= rules["table"]["min_header_labels"] and "name" in run:
+                headers.append((run, kept[last_end - 1] + 1))
+            run = []
+        if role:
+            run.append(role)
+            last_end = end
+    return headers
+
+
+def _split_cells(line: str, offset: int) -> list[tuple[str, int]]:
+    """Cells of a text row: separated by tabs, '|' or spaces; (text, start)."""
+    cells, at = [], 0
+    for piece in _CELL_SEPARATOR.split(line):
+        at = line.index(piece, at) if piece else at
+        if piece.strip():
+            cells.append((piece, offset + at))
+        at += len(piece)
+    return cells
+
+
+def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple[list[dict], list[Category]]:
+    """Indicator rows of tables rendered as text lines outside table blocks: a line holds the category and
+    sub-category cells when they start a group, then the name, then the values. Weight and score are the
+    numbers where the header puts them; a row whose numbers do not fill those columns keeps them unread."""
+    rules = _rules()["text_table"]
+    text = document.text
+    weight_in_name = regex.compile(_rules()["table"]["weight_in_name"])
+    categories_words, subcategory_words = set(rules["categories"]), set(rules["subcategories"])
+    table_spans = [b.span for b in document.blocks if b.kind == "table"]
+    found, categories = [], []
+    for roles, header_end in _text_headers(text):
+        if any(s <= header_end <= e for s, e in table_spans):
+            continue
+        values = roles[roles.index("name") + 1:]
+        line_start = text.find("\n", header_end) + 1 if "\n" in text[header_end:] else len(text)
+        category = subcategory = None
+        for line in text[line_start:].split("\n")[:rules["max_lines"]]:
+            offset, line_start = line_start, line_start + len(line) + 1
+            cells = _split_cells(line, offset)
+            if not cells:
+                continue
+            if cells[0][0].startswith(tuple(rules["ends"])) or _text_headers(line):
+                break
+            while cells:
+                word = weight_in_name.sub("", cells[0][0]).strip()
+                m = weight_in_name.search(cells[0][0])
+                if not word and m and categories and categories[-1].weight is None:
+                    categories[-1].weight = Decimal(m.group(1))    # 满意度指标 / (10分) on the next line
+                elif word in categories_words and word != category:
+                    category, subcategory = word, None
+                    categories.append(Category(id="", name=word, level=1,
+                                               weight=Decimal(m.group(1)) if m else None,
+                                               span=(cells[0][1], cells[0][1] + len(cells[0][0]))))
+                elif word == category:
+                    pass
+                elif word in subcategory_words:
+                    subcategory = word
+                else:
+                    break
+                cells.pop(0)
+            if not cells or _BARE_NUMBER.fullmatch(cells[0][0]):
+                continue
+            name, name_start = cells[0]
+            rest = cells[1:]
+            row: dict = {"category": category, "subcategory": subcategory}
+            numbers = [i for i, (t, _) in enumerate(rest) if _BARE_NUMBER.fullmatch(t)]
+            numeric_roles = [r for r in values if r in ("weight", "score")]
+            if len(rest) == len(values):
+                assigned = dict(zip(values, rest))
+            elif numeric_roles == ["weight", "score"] and values.index("score") == values.index("weight") + 1 \
+                    and len(numbers) >= 2 and numbers[-1] == numbers[-2] + 1:
+                j = numbers[-1]
+                assigned = {"weight": rest[j - 1], "score": rest[j]}
+                before = rest[:j - 1]
+                if len(before) == 2 and values.index("actual" if "actual" in values else "weight") < values.index("weight"):
+                    assigned |= {"target": before[0], "actual": before[1]}
+            elif numeric_roles == ["score"] and numbers:
+                assigned = {"score": rest[numbers[-1]]}
+            else:
+                assigned = {}
+            if not assigned:
+                continue
+            marker = heading_marker(name)
+            row["number"] = marker[1] if marker else None
+            row["name"] = name.strip()
+            for role, (cell_text, at) in assigned.items():
+                if role in _NUMERIC:
+                    if _BARE_NUMBER.fullmatch(cell_text):
+                        row[role] = Decimal(cell_text)
+                elif role in ("target", "actual"):
+                    q = _first_quantity(quantities, at, at + len(cell_text))
+                    row[role] = IndicatorValue(text=cell_text, quantity=q.id if q else None)
+            row["span"] = (name_start, name_start + len(name))
+            found.append(row)
+    return found, categories
+
+
 def read_indicators(document: Document, sections: list[Section],
                     quantities: list[Quantity]) -> tuple[list[Category], list[Indicator]]:
     """Categories and indicators in document order; an indicator's category is its table cell or its heading."""
     quantities = _Quantities(quantities)
     categories = categories_from_headings(document, sections, quantities)
-    rows: list[dict] = []
+    rows, text_categories = _text_table_indicators(document, quantities)
+    categories += text_categories
     for block in document.blocks:
         if block.kind == "table":
             table_rows, table_categories = _table_indicators(block, quantities)
