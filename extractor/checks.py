@@ -59,6 +59,17 @@ class _Facts:
         facts = self.by_field.get(field)
         return facts[0] if facts else None
 
+    @staticmethod
+    def together(*stated: Fact) -> bool:
+        """Facts an error-level finding may combine: cells of one form row, or clauses of one sentence. A
+        nearest label alone, or figures from different rows or sentences, support a warning at most."""
+        kinds = {f.evidence.kind for f in stated}
+        if kinds == {"form_cell"}:
+            return len({(f.evidence.form, f.evidence.row) for f in stated}) == 1
+        if kinds == {"clause"}:
+            return len({f.evidence.clause[0] for f in stated if f.evidence.clause}) == 1
+        return False
+
     def error(self, fact: Fact) -> Decimal:
         return _half_unit(self.quantities[fact.quantity])
 
@@ -77,7 +88,8 @@ def _stated_ratio(facts: _Facts, rule: str, stated: Fact, numerator: Fact, denom
     tolerance = facts.error(stated) + computed * relative
     shown = round(computed, len(_NUMBER.search(stated.text).group(1) or ""))
     return _check(
-        rule, abs(computed - stated.value) <= tolerance, "error",
+        rule, abs(computed - stated.value) <= tolerance,
+        "error" if facts.together(stated, numerator, denominator) else "warning",
         f"{zh}：按{numerator.text}/{denominator.text}计算为{shown}%，报告为{stated.text}。",
         f"{en}: {numerator.text} / {denominator.text} = {shown}%, stated {stated.text}.",
         expected=shown, found=stated.value, tolerance=round(tolerance, 4),
@@ -111,7 +123,8 @@ def check_sums(facts: _Facts, report: Report) -> Iterable[Check]:
         tolerance = facts.error(whole) + sum((facts.error(p) for p in parts), Decimal(0))
         written = " + ".join(p.text for p in parts)
         yield _check(
-            "parts_sum_to_whole", abs(total - whole.value) <= tolerance, "error",
+            "parts_sum_to_whole", abs(total - whole.value) <= tolerance,
+            "error" if all(f.evidence.kind in ("form_cell", "clause") for f in [whole, *parts]) else "warning",
             f"合计：{written} = {_yuan(total)}，报告合计为{whole.text}。",
             f"Sum: {written} = {_yuan(total)}, stated total {whole.text}.",
             expected=total, found=whole.value, tolerance=tolerance,

@@ -174,7 +174,9 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
         after = ctx.sentence[ctx.sentence.rfind(carried[0]):] if carried else ""
         if any(word in after for word in vocab.breakdown):
             return None, "clause"  # a part listed after 其中/包括: not the whole the sentence named
-        subject = carried or next((s for t in ctx.section_titles if (s := patterns.nearest(t, vocab.subjects))), None)
+        if carried is not None:     # named earlier in the same sentence: 基本支出预算安排98.56万元，实际支出…
+            return f"budget.{default_subject.get(carried[1], carried[1])}.{name}", "clause"
+        subject = next((s for t in ctx.section_titles if (s := patterns.nearest(t, vocab.subjects))), None)
         if subject is not None:
             return f"budget.{default_subject.get(subject[1], subject[1])}.{name}", "nearest_label"
     if subject is None:
