@@ -26,6 +26,8 @@ class _Vocabulary:
     subjects: list[tuple[str, str]]
     measures: list[tuple[str, str, str]]          # word, measure, kind
     adjusted_beside_initial: tuple[str, list[str]]
+    done_before: tuple[str, ...]
+    weak_actual: list[str]
     direct: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]  # word, field, kinds it takes, unless
     shares: list[str]
     breakdown: list[str]
@@ -45,10 +47,13 @@ def _vocabulary() -> _Vocabulary:
     data = patterns.load("fields")
     measures_data = dict(data["measures"])
     beside = measures_data.pop("adjusted_beside_initial")
+    done = measures_data.pop("done_with_budget")
     return _Vocabulary(
         subjects=[(w, subject) for subject, words in data["subjects"].items() for w in words],
         measures=[(w, m, spec["kind"]) for m, spec in measures_data.items() for w in spec["words"]],
         adjusted_beside_initial=(beside["when_column"], beside["words"]),
+        done_before=tuple(done["before"]),
+        weak_actual=done["weak_actual"],
         direct=[(w, f, _kinds(spec["kind"]), tuple(spec.get("unless", [])))
                 for f, spec in data["direct"].items() for w in spec["words"]],
         shares=data["shares"]["words"],
@@ -71,6 +76,7 @@ class _Context:
     established: set[str]
     column_header: str = ""
     in_table: bool = False
+    breakdown: bool = False
 
 
 def _clean_label(raw: str) -> str:
@@ -161,10 +167,17 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
     if measure is None or any(word in label for word in vocab.not_budget):
         return None, "nearest_label"
     name = measure[1]
+    before = label[:label.rfind(measure[0])]
+    if name == "planned" and before.endswith(vocab.done_before):
+        name = "actual"
+    if measure[0] in vocab.weak_actual and any(w in before for w, m, _ in vocab.measures if m == "planned"):
+        return None, "clause"
     when_column, words = vocab.adjusted_beside_initial
     if ctx.column_header and measure[0] in words and when_column in ctx.sentence:
         name = "adjusted"
     subject = patterns.nearest(ctx.label, vocab.subjects)
+    if subject is not None and ctx.breakdown and default_subject.get(subject[1], subject[1]) == "total":
+        return None, "clause"  # 其中部门预算项目支出87.5万元: a part of what the sentence stated first
     if subject is not None and any(w in ctx.label[ctx.label.rfind(subject[0]):] for w in vocab.breakdown):
         return None, "clause"  # 项目支出包括委员活动经费36.3万元: a part of the subject, not the subject
     if subject is None and ctx.in_table:
@@ -210,6 +223,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
             sentence_start, previous_field = s_start, None
         containing = sorted((s for s in sections if s.span[0] <= start < s.span[1]), key=lambda s: -s.level)
         ctx = _Context(_clean_label(raw), text[s_start:start], [s.title for s in containing], established)
+        ctx.breakdown = raw.lstrip().startswith(tuple(vocab.breakdown))
         if cell is not None:
             ctx.in_table = True
             header = block.cell_covering(0, cell.col)

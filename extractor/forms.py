@@ -137,7 +137,7 @@ def _headers(text: str, squeezed: _Squeezed) -> list[_Header]:
 
 def _roles_resolved(header: _Header, region: str) -> list[str]:
     """A 'budget' column is the adjusted budget beside a 年初 column or where the form says so, else planned."""
-    squeezed = _SQUEEZED_OUT.sub("", region)
+    squeezed = _Squeezed(region).text
     adjusted = "planned" in header.roles or any(w in squeezed for w in _rules().budget_is_adjusted)
     return [("adjusted" if adjusted else "planned") if r == "budget" else r for r in header.roles]
 

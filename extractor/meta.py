@@ -9,6 +9,7 @@ from typing import Optional
 import regex
 
 from . import patterns
+from .divisions import division_mentions, region_prefix
 from .normalise import normalise
 from .record import (Fact, ReportMeta, StatedDepartment, StatedKind, StatedNumber, StatedText,
                      StatedYear)
@@ -147,59 +148,34 @@ def _from_body(text: str) -> Optional[StatedDepartment]:
     return StatedDepartment(value=name, text=name, span=(start, start + len(name)), source="body")
 
 
-@cache
-def _segmenter():
-    """jieba with the domain dictionary, loaded only when a report needs it (its dictionary takes ~0.6 s)."""
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.load_userdict(str(patterns.patterns_dir() / "jieba_user_dict.txt"))
-    return jieba.posseg
-
-
-def _from_segmented_text(text: str) -> Optional[StatedDepartment]:
-    """A place name (jieba's ns) followed within a few words by an organisation suffix: 银川市第六中学."""
+def _from_division_mention(text: str) -> Optional[StatedDepartment]:
+    """Last resort in the text: an official division name followed closely by an organisation suffix in the
+    opening text (泸西县教育体育局), skipping names right after labels of other bodies (主管部门 ...)."""
     rules = _rules()["department"]
-    segmented = rules["segmented"]
     opening = text[: _rules()["fiscal_year"]["opening_chars"]]
-    tokens = [(w.word, w.flag) for w in _segmenter().cut(opening)]
-    suffixes = tuple(rules["suffixes"])
-    position = 0
-    starts = []
-    for word, _ in tokens:
-        starts.append(position)
-        position += len(word)
-    for i, (word, flag) in enumerate(tokens):
-        if flag != "ns":
+    organisation = regex.compile(rf"[\p{{Han}}]{{0,{rules['mention']['max_chars']}}}?"
+                                 rf"(?:{patterns.alternation(rules['suffixes'])})")
+    for position, name in division_mentions(opening):
+        before = opening[max(0, position - 8):position]
+        if any(before.endswith(label) for label in rules["mention"]["not_after"]):
             continue
-        before = opening[max(0, starts[i] - 8):starts[i]]
-        if any(before.endswith(label) for label in segmented["not_after"]):
-            continue
-        name = word
-        for following, follow_flag in tokens[i + 1:i + 1 + segmented["max_tokens"]]:
-            if follow_flag in ("x", "v", "eng") or not following.strip():
-                break
-            name += following
-            if name.endswith(suffixes) and name not in rules["not_names"]:
-                return StatedDepartment(value=name, text=name, span=(starts[i], starts[i] + len(name)), source="body")
+        m = organisation.match(opening, position + len(name))
+        if m and m.group() and name + m.group() not in rules["not_names"]:
+            value = name + m.group()
+            return StatedDepartment(value=value, text=value, span=(position, position + len(value)), source="body")
     return None
 
 
 def find_department(text: str, title: Optional[StatedText]) -> Optional[StatedDepartment]:
-    return _from_cover(text) or _from_title(title) or _from_body(text) or _from_segmented_text(text)
+    return _from_cover(text) or _from_title(title) or _from_body(text) or _from_division_mention(text)
 
 
 def find_region(department: Optional[StatedDepartment]) -> Optional[StatedText]:
-    """The region prefix of the department's name: 雁峰区 of 雁峰区重点建设项目事务中心."""
-    if department is None:
+    """The administrative divisions the department's name starts with: 雁峰区 of 雁峰区重点建设项目事务中心."""
+    region = region_prefix(department.value) if department is not None else None
+    if region is None:
         return None
-    m = regex.match(_rules()["department"]["region"], department.value)
-    if not m:
-        return None
-    return StatedText(value=m.group(), text=m.group(), span=(department.span[0], department.span[0] + m.end()))
+    return StatedText(value=region, text=region, span=(department.span[0], department.span[0] + len(region)))
 
 
 def department_key(name: str) -> str:

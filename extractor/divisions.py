@@ -1,0 +1,62 @@
+"""China's administrative divisions (province, prefecture, county) from the published code list that the cpca
+package ships, read as data: regions are recognised by their official names, not by a word segmenter."""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from functools import cache
+from importlib import metadata
+from typing import Iterator, Optional
+
+# Official names are 2 to 10 characters long (县 ... 克孜勒苏柯尔克孜自治州).
+_LENGTHS = range(10, 1, -1)
+
+
+@cache
+def _divisions() -> dict[str, list[str]]:
+    """Official name -> its 12-digit administrative codes (one name may be several places: 普陀区). The file
+    is read as data; the package itself is never imported."""
+    path = metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
+    codes: dict[str, list[str]] = defaultdict(list)
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            codes[row["name"]].append(row["adcode"])
+    return dict(codes)
+
+
+def _level_prefix(code: str) -> str:
+    """The part of a code that its subdivisions share: 43 for a province, 4304 for a prefecture."""
+    if code[2:] == "0" * 10:
+        return code[:2]
+    if code[4:] == "0" * 8:
+        return code[:4]
+    return code[:6]
+
+
+def _name_at(text: str, position: int) -> Optional[str]:
+    """The longest official name starting at `position`."""
+    divisions = _divisions()
+    return next((text[position:position + n] for n in _LENGTHS if text[position:position + n] in divisions), None)
+
+
+def region_prefix(name: str) -> Optional[str]:
+    """The chain of divisions a name starts with, each inside the one before: 衡阳市雁峰区, 上海市普陀区, 金寨县."""
+    end, parent = 0, None
+    while found := _name_at(name, end):
+        inside = [c for c in _divisions()[found] if parent is None or c.startswith(parent)]
+        if not inside:
+            break
+        end, parent = end + len(found), _level_prefix(inside[0])
+    return name[:end] or None
+
+
+def division_mentions(text: str) -> Iterator[tuple[int, str]]:
+    """(position, name) of every official division name in `text`, left to right, longest at each place."""
+    position = 0
+    while position < len(text):
+        found = _name_at(text, position)
+        if found:
+            yield position, found
+            position += len(found)
+        else:
+            position += 1
