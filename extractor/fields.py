@@ -170,8 +170,9 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
     before = label[:label.rfind(measure[0])]
     if name == "planned" and before.endswith(vocab.done_before):
         name = "actual"
-    if measure[0] in vocab.weak_actual and any(w in before for w, m, _ in vocab.measures if m == "planned"):
-        return None, "clause"
+    if measure[0] in vocab.weak_actual and any(w in before and not before.endswith(w)
+                                               for w, m, _ in vocab.measures if m == "planned"):
+        return None, "clause"   # 部门预算项目支出: a budget; 政府性基金预算支出 (one compound) is spending
     when_column, words = vocab.adjusted_beside_initial
     if ctx.column_header and measure[0] in words and when_column in ctx.sentence:
         name = "adjusted"
