@@ -12,6 +12,7 @@ from .indicators import is_item_line, read_indicators
 from .load import load_bytes, read_file
 from .meta import find_grade, read_meta, total_score
 from .ocr import annotate
+from .projects import project_facts
 from .quantities import find_quantities
 from .record import Evaluation, Report, Source
 from .structure import find_sections
@@ -24,7 +25,7 @@ def build_report(document: Document, source: Source) -> Report:
     sections = find_sections(document, is_item_line)
     subjects = report_subjects(meta.kind.value if meta.kind else None)
     quantities = label_quantities(document, annotate(document, find_quantities(text)), sections, subjects)
-    facts = facts_from(quantities)
+    facts = facts_from(quantities) + project_facts(text, quantities, sections)
     categories, indicators = read_indicators(document, sections, quantities)
     evaluation = Evaluation(total_score=total_score(facts), grade=find_grade(text), categories=categories,
                             indicators=indicators)
