@@ -44,6 +44,7 @@ class _Vocabulary:
     sentence_cues: tuple[str, ...]
     not_in_sentence: tuple[str, ...]
     subset_words: tuple[str, ...]
+    max_label_length: int
     amount_label: regex.Pattern
     average_label: regex.Pattern
     grade_of: dict[str, str]
@@ -73,6 +74,7 @@ def _vocabulary() -> _Vocabulary:
         sentence_cues=tuple(count["sentence_cues"]),
         not_in_sentence=tuple(count["not_in_sentence"]),
         subset_words=tuple(count["subset_words"]),
+        max_label_length=text["max_label_length"],
         amount_label=regex.compile(data["amount"]["label"]),
         average_label=regex.compile(data["average_score"]["label"]),
         grade_of=grade_of,
@@ -111,11 +113,6 @@ def _pieces(text: str, start: int, end: int, ends: str, cuts: frozenset[int] = f
     return pieces
 
 
-def _around(pieces: list[tuple[int, int]], position: int) -> int:
-    """Index of the piece holding `position`."""
-    return max(0, bisect_right([p[0] for p in pieces], position) - 1)
-
-
 @dataclass(frozen=True)
 class _Placed:
     """A quantity with its span in the compact text."""
@@ -123,6 +120,39 @@ class _Placed:
     quantity: Quantity
     start: int
     end: int
+
+
+class _Sentence:
+    """One sentence of the compact text cut into clauses and parts, with where 其中 starts in each part."""
+
+    def __init__(self, text: str, start: int, end: int, vocab: _Vocabulary):
+        self.text, self.vocab = text, vocab
+        self.clauses = _pieces(text, start, end, vocab.clause_ends)
+        self.clause_starts = [c[0] for c in self.clauses]
+        parts = _pieces(text, start, end, vocab.part_ends)
+        self.part_starts = [p[0] for p in parts]
+        found = [[i for w in vocab.subset_words if (i := text.find(w, s, e)) >= 0] for s, e in parts]
+        self.subset_at = [min(f) if f else e for f, (_, e) in zip(found, parts)]
+
+    def clause(self, position: int) -> int:
+        return bisect_right(self.clause_starts, position) - 1
+
+    def part(self, position: int) -> int:
+        return bisect_right(self.part_starts, position) - 1
+
+    def before(self, p: _Placed) -> str:
+        """The clause up to the quantity, at most max_label_length characters (a cut start is marked with …)."""
+        start = self.clause_starts[self.clause(p.start)]
+        if p.start - start > self.vocab.max_label_length:
+            return "…" + self.text[p.start - self.vocab.max_label_length:p.start]
+        return self.text[start:p.start]
+
+    def after(self, p: _Placed) -> str:
+        end = self.clauses[self.clause(p.start)][1]
+        return self.text[p.end:min(end, p.end + self.vocab.max_label_length)]
+
+    def after_subset(self, p: _Placed) -> bool:
+        return self.subset_at[self.part(p.start)] < p.start
 
 
 def _is_count_quantity(q: Quantity, units: tuple[str, ...], in_form: bool) -> bool:
@@ -177,42 +207,32 @@ def _read_sentence(text: str, start: int, end: int, placed: list[_Placed], vocab
     sentence = text[start:end]
     if not any(w in sentence for w in vocab.sentence_cues) or any(w in sentence for w in vocab.not_in_sentence):
         return []
-    clauses = _pieces(text, start, end, vocab.clause_ends)
-    parts = _pieces(text, start, end, vocab.part_ends)
-
-    def before(p: _Placed) -> str:
-        return text[clauses[_around(clauses, p.start)][0]:p.start]
-
-    def after(p: _Placed) -> str:
-        return text[p.end:clauses[_around(clauses, p.start)][1]]
-
-    def after_subset(p: _Placed) -> bool:
-        part_start = parts[_around(parts, p.start)][0]
-        return any(w in text[part_start:p.start] for w in vocab.subset_words)
-
+    s = _Sentence(text, start, end, vocab)
     found: list[tuple[str, _Placed]] = []
     for p in placed:
         if _is_count_quantity(p.quantity, vocab.count_units, in_form=False):
-            field = _classify(before(p), after(p), vocab)
-            if field == "projects.count" and after_subset(p):
+            field = _classify(s.before(p), s.after(p), vocab)
+            if field == "projects.count" and s.after_subset(p):
                 continue  # 其中3个项目: a part of the projects, not their number
             if field:
                 found.append((field, p))
     counts = [p for field, p in found if field == "projects.count"]
-    amounts = [p for p in placed if p.quantity.kind == "amount" and p.quantity.value is not None
-               and vocab.amount_label.search(before(p)) and not after_subset(p)]
-    for count in counts:
-        here = _around(clauses, count.start)
-        same_part = parts[_around(parts, count.start)]
-        near = [a for a in amounts if same_part[0] <= a.start < same_part[1]
-                and (_around(clauses, a.start) in (here - 1, here + 1) or (_around(clauses, a.start) == here
-                                                                          and a.start > count.start))]
-        if near:
-            found.append(("projects.amount", min(near, key=lambda a: (abs(a.start - count.start), -a.start))))
-    count_parts = {_around(parts, c.start) for c in counts}
+    amounts: dict[int, list[_Placed]] = {}
     for p in placed:
-        if p.quantity.kind == "score" and p.quantity.value is not None and vocab.average_label.search(before(p)):
-            if _around(parts, p.start) in count_parts or "项目" in before(p):
+        if p.quantity.kind == "amount" and p.quantity.value is not None and vocab.amount_label.search(s.before(p)) \
+                and not s.after_subset(p):
+            amounts.setdefault(s.clause(p.start), []).append(p)
+    for count in counts:
+        here, part = s.clause(count.start), s.part(count.start)
+        near = [a for a in amounts.get(here, []) if a.start > count.start] + amounts.get(here + 1, []) + \
+            amounts.get(here - 1, [])
+        near = [a for a in near if s.part(a.start) == part]
+        if near:
+            found.append(("projects.amount", near[0]))
+    count_parts = {s.part(c.start) for c in counts}
+    for p in placed:
+        if p.quantity.kind == "score" and p.quantity.value is not None and vocab.average_label.search(s.before(p)):
+            if s.part(p.start) in count_parts or "项目" in s.before(p):
                 found.append(("projects.average_score", p))
     keep = _stage_filter(sentence, start, vocab)
     return sorted((f for f in found if keep(f[1].start)), key=lambda f: f[1].start)
