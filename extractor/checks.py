@@ -332,6 +332,45 @@ def check_ocr_confidence(facts: _Facts, report: Report) -> Iterable[Check]:
         found=Decimal(len(doubtful)), quantities=[q.id for q in doubtful])
 
 
+def _project_grades(facts: _Facts) -> list[tuple[str, Fact]]:
+    """(band, fact) of each projects.grade_count.* stated, in the order of patterns/checks.toml."""
+    bands = patterns.load("checks")["project_grades"]
+    return [(band, f) for grade, band in bands.items() if (f := facts.get(f"projects.grade_count.{grade}"))]
+
+
+def check_project_grades(facts: _Facts, report: Report) -> Iterable[Check]:
+    count, grades = facts.get("projects.count"), _project_grades(facts)
+    if count is None or len(grades) < len(patterns.load("checks")["project_grades"]):
+        return
+    total = sum((f.value for _, f in grades), Decimal(0))
+    written = " + ".join(f"{band}{f.text}" for band, f in grades)
+    yield _check(
+        "project_grades_sum_to_count", total == count.value, "error",
+        f"项目评级：{written} = {_fmt(total)}个，报告项目数为{count.text}。",
+        f"Project grades: {written} = {_fmt(total)}, stated {count.text} projects.",
+        expected=total, found=count.value, tolerance=Decimal(0),
+        quantities=[f.quantity for _, f in grades] + [count.quantity])
+
+
+def check_project_average(facts: _Facts, report: Report) -> Iterable[Check]:
+    average = facts.get("projects.average_score")
+    rated = [(band, f) for band, f in _project_grades(facts) if f.value > 0]
+    if average is None or not rated:
+        return
+    rules = patterns.load("checks")
+    stated = _stated_bands(report.text)
+    lows = {g: Decimal(v) for g, v in rules["common_grade_bands"].items()} | stated
+    top = Decimal(rules["scores"]["max"])
+    low = min(lows[band] for band, _ in rated)
+    high = max(min((v for v in lows.values() if v > lows[band]), default=top) for band, _ in rated)
+    names = "、".join(band for band, _ in rated)
+    yield _check(
+        "project_average_within_grades", low <= average.value <= high, "error" if stated else "warning",
+        f"项目平均得分{average.text}，所评等级（{names}）的分数范围为{_fmt(low)}–{_fmt(high)}分。",
+        f"Projects' average score {average.text}; the grades given ({names}) span {_fmt(low)}–{_fmt(high)}.",
+        found=average.value, quantities=[average.quantity] + [f.quantity for _, f in rated])
+
+
 RULES = [
     Rule("rate_equals_ratio", "A stated execution rate equals actual / planned spending.", check_rates),
     Rule("share_equals_ratio", "A stated share equals part / whole.", check_shares),
@@ -351,6 +390,10 @@ RULES = [
          check_grade),
     Rule("ocr_confidence", "Values read by OCR were recognised with enough confidence (patterns/ocr.toml).",
          check_ocr_confidence),
+    Rule("project_grades_sum_to_count", "Projects counted per grade add up to the projects counted.",
+         check_project_grades),
+    Rule("project_average_within_grades", "The projects' average score lies within the bands of the grades given.",
+         check_project_average),
 ]
 RULE_IDS = [r.id for r in RULES]
 

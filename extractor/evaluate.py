@@ -16,15 +16,18 @@ from .record import Report
 
 # Renditions of one case, richest first: structure (tables, styles) beats flat text.
 RICHNESS = [".docx", ".html", ".htm", ".pdf", ".md", ".txt"]
+PROJECT_FACT_FIELDS = {"projects.count", "projects.amount", "projects.average_score",
+                       *(f"projects.grade_count.{g}" for g in ("excellent", "good", "fair", "poor"))}
 # Facts count for precision only in the fields the gold format names.
-GOLD_FACT_FIELDS = {
+GOLD_FACT_FIELDS = PROJECT_FACT_FIELDS | {
     "staff.authorized", "staff.actual", "staff.retired", "evaluation.total_score",
     "budget.basic.personnel", "budget.basic.public",
     *(f"budget.total.{p}" for p in ("planned", "adjusted", "actual", "execution_rate")),
     *(f"budget.{part}.{p}" for part in ("basic", "project") for p in ("planned", "actual", "execution_rate")),
     *(f"budget.{part}.{p}" for part in ("government_fund", "state_capital") for p in ("planned", "actual")),
 }
-SET_METRICS = ["amounts", "percents", "indicators", "facts"]
+# "projects" scores the projects.* facts on their own (they count in "facts" too).
+SET_METRICS = ["amounts", "percents", "indicators", "facts", "projects"]
 SCALARS = ["fiscal_year", "department", "total_score", "grade", "report_kind"]
 CONTEXT = 20
 _NAME_NOISE = regex.compile(r"[\p{P}\p{S}\s]+")
@@ -171,11 +174,11 @@ def _score_indicators(report: Report, gold: list[dict], doc: DocumentScore) -> N
             doc.misses.append(Miss("indicators", "false", f"{name} ({weight}/{score})", _context(report.text, span)))
 
 
-def _score_facts(report: Report, gold: list[dict], doc: DocumentScore) -> None:
-    required = Counter((g["field"], _decimal(g["value"])) for g in gold)
-    counts = doc.counts["facts"]
+def _score_facts(report: Report, gold: list[dict], doc: DocumentScore, metric: str, fields: set[str]) -> None:
+    required = Counter((g["field"], _decimal(g["value"])) for g in gold if g["field"] in fields)
+    counts = doc.counts[metric]
     for f in report.facts:
-        if f.field not in GOLD_FACT_FIELDS:
+        if f.field not in fields:
             continue
         key = (f.field, f.value)
         if required[key] > 0:
@@ -183,11 +186,11 @@ def _score_facts(report: Report, gold: list[dict], doc: DocumentScore) -> None:
             counts.tp += 1
         else:
             counts.fp += 1
-            doc.misses.append(Miss("facts", "false", f"{f.field} = {f.value}", _context(report.text, f.span)))
+            doc.misses.append(Miss(metric, "false", f"{f.field} = {f.value}", _context(report.text, f.span)))
     for (field_name, value), n in required.items():
         for _ in range(n):
             counts.fn += 1
-            doc.misses.append(Miss("facts", "miss", f"{field_name} = {value}", None))
+            doc.misses.append(Miss(metric, "miss", f"{field_name} = {value}", None))
 
 
 def _extracted_scalars(report: Report) -> dict:
@@ -222,6 +225,7 @@ def score_document(case_id: str, path: Path, gold: dict) -> DocumentScore:
         for metric, key in (("amounts", "amounts"), ("percents", "percents"), ("indicators", "indicators"),
                             ("facts", "facts")):
             doc.counts[metric].fn = len([g for g in gold.get(key, []) if not g.get("implicit_unit")])
+        doc.counts["projects"].fn = len([g for g in gold.get("facts", []) if g["field"] in PROJECT_FACT_FIELDS])
         extracted = dict.fromkeys(SCALARS)
     else:
         amounts = gold.get("amounts", [])
@@ -231,7 +235,8 @@ def score_document(case_id: str, path: Path, gold: dict) -> DocumentScore:
         _score_values("percents", _expand(report.quantities, "percent"), gold.get("percents", []), [], "value",
                       report.text, doc)
         _score_indicators(report, gold.get("indicators", []), doc)
-        _score_facts(report, gold.get("facts", []), doc)
+        _score_facts(report, gold.get("facts", []), doc, "facts", GOLD_FACT_FIELDS)
+        _score_facts(report, gold.get("facts", []), doc, "projects", PROJECT_FACT_FIELDS)
         extracted = _extracted_scalars(report)
     for name in SCALARS:
         gold_value = gold.get(name)

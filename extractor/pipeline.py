@@ -17,6 +17,7 @@ from .load import load_bytes, read_file
 from .normalise import fold_script
 from .meta import find_grade, read_meta, total_score
 from .ocr import annotate
+from .projects import project_facts
 from .quantities import find_quantities, merge_quantities
 from .record import Evaluation, Report, Source
 from .structure import find_sections
@@ -60,7 +61,7 @@ def build_report(document: Document, source: Source) -> Report:
     forms = read_forms(text)
     found = merge_quantities(find_quantities(text), forms.quantities)
     quantities, evidence = label_quantities(document, annotate(document, found), sections, subjects, forms)
-    facts = facts_from(quantities, evidence)
+    facts = facts_from(quantities, evidence) + project_facts(text, quantities, sections)
     categories, indicators = read_indicators(document, sections, quantities)
     evaluation = Evaluation(total_score=total_score(facts), grade=find_grade(text), categories=categories,
                             indicators=indicators)

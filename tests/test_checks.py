@@ -53,6 +53,8 @@ TARGET = "1、合格率，年度指标值：≥90%，实际完成值：95%，分
 REPEATED = "在职人员9人。\n年末在职人员{}人。"
 NUMBERING = "一、甲\n二、乙\n{}、丙"
 GRADE = "总得分85分，评价等级为{}。"
+PROJECTS = ("绩效自评的2024年度项目{}个，涉及预算金额598.42万元，平均得分{}分（其中，绩效评级为“优”的项目4个；绩效评级为“良”"
+            "的项目1个；绩效评级为“合格”的项目0个；绩效评级为“不合格”的项目0个。")
 
 RULE_CASES = [
     # rule, text, status, expected, found
@@ -82,6 +84,11 @@ RULE_CASES = [
     ("grade_matches_score", GRADE.format("良"), "pass", None, D("85")),
     ("grade_matches_score", GRADE.format("优"), "fail", None, D("85")),
     ("grade_matches_score", "90分以上为优，80分至90分为良。" + GRADE.format("良好"), "pass", None, D("85")),
+    ("project_grades_sum_to_count", PROJECTS.format(5, "92.5"), "pass", D("5"), D("5")),
+    ("project_grades_sum_to_count", PROJECTS.format(6, "92.5"), "fail", D("5"), D("6")),
+    ("project_average_within_grades", PROJECTS.format(5, "92.5"), "pass", None, D("92.5")),
+    ("project_average_within_grades", PROJECTS.format(5, "75"), "fail", None, D("75")),
+    ("project_average_within_grades", "90分以上为优，70分至90分为良。" + PROJECTS.format(5, "75"), "pass", None, D("75")),
 ]
 
 
@@ -115,7 +122,8 @@ def test_rules_can_be_disabled():
     report = extractor.extract(CORPUS / "seed.txt")
     kept = run_checks(report, disabled=["numbering_has_no_gaps", "rate_equals_ratio"])
     assert {c.rule for c in kept} == set(RULE_IDS) - {"numbering_has_no_gaps", "rate_equals_ratio", "same_fact_same_value",
-                                                      "grade_matches_score", "ocr_confidence"}
+                                                      "grade_matches_score", "ocr_confidence",
+                                                      "project_grades_sum_to_count", "project_average_within_grades"}
     with pytest.raises(ValueError, match="unknown rule"):
         run_checks(report, disabled=["no_such_rule"])
 

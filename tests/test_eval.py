@@ -65,8 +65,8 @@ def test_json_output_shape():
     result = subprocess.run([sys.executable, "-m", "extractor.cli", "eval", str(CORPUS), "--json", "--show-misses"],
                             capture_output=True, text=True, check=True)
     out = json.loads(result.stdout)
-    assert set(out) == {"amounts", "percents", "indicators", "facts", "fiscal_year", "department", "total_score",
-                        "grade", "report_kind", "documents"}
+    assert set(out) == {"amounts", "percents", "indicators", "facts", "projects", "fiscal_year", "department",
+                        "total_score", "grade", "report_kind", "documents"}
     assert out["amounts"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "tp": 17, "fp": 0, "fn": 0}
     assert out["grade"] == {"accuracy": None, "correct": 0, "n": 0}
     [doc] = out["documents"]

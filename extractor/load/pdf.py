@@ -20,6 +20,31 @@ def _inside(obj, boxes) -> bool:
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
+def _same_line(above: dict, below: dict) -> bool:
+    """Two text lines are one when they overlap by half a line's height and no characters collide: numbers set on
+    a shifted baseline (FORMS.md rendering 7, `年度项目 个` then `2024 4`) go back into their sentence."""
+    height = min(above["bottom"] - above["top"], below["bottom"] - below["top"])
+    if min(above["bottom"], below["bottom"]) - max(above["top"], below["top"]) < height / 2:
+        return False
+    return not any(a["x0"] < b["x1"] - 0.5 and b["x0"] < a["x1"] - 0.5 for a in above["chars"] for b in below["chars"])
+
+
+def _text_lines(page) -> list[dict]:
+    """pdfplumber's text lines, with lines on a shifted baseline merged into the line they interleave with."""
+    from pdfplumber.utils import extract_text
+
+    lines: list[dict] = []
+    for line in page.extract_text_lines():
+        if lines and _same_line(lines[-1], line):
+            chars = sorted(lines[-1]["chars"] + line["chars"], key=lambda c: c["x0"])
+            top, bottom = min(lines[-1]["top"], line["top"]), max(lines[-1]["bottom"], line["bottom"])
+            line = {"top": top, "bottom": bottom, "chars": chars, "text": extract_text(chars, y_tolerance=bottom - top)}
+            lines[-1] = line
+        else:
+            lines.append(line)
+    return lines
+
+
 def _table_rows(table) -> list[list[tuple[int, int, int, str]]]:
     """Origin cells with their spans, from pdfplumber's cell boxes (a merged cell is one box over several)."""
     texts = table.extract()
@@ -55,7 +80,7 @@ def load_pdf(data: bytes, path: str) -> Document:
                 tables = page.find_tables()
                 boxes = [t.bbox for t in tables]
                 text_page = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
-                items = [(line["top"], "line", line["text"]) for line in text_page.extract_text_lines()]
+                items = [(line["top"], "line", line["text"]) for line in _text_lines(text_page)]
                 items += [(t.bbox[1], "table", _table_rows(t)) for t in tables]
                 items.sort(key=lambda item: item[0])
                 for i, (_, kind, content) in enumerate(items):
