@@ -1,17 +1,111 @@
 """PDF text layers: lines and tables in reading order with page numbers, tables continued across pages joined.
 
-pdfplumber is used because its geometry recovers table cells and merged cells (None cells in its output are
-resolved from cell bounding boxes); a scanned PDF without a text layer is reported as needing OCR.
+PDFium (pypdfium2) reads each page's characters with their boxes and its ruling lines; pdfplumber's own table
+finder and text-line grouping then run over those, so tables and lines come out as pdfplumber read them
+(merged cells resolved from cell boxes) at a fraction of the cost of pdfminer's parse. A scanned PDF without a
+text layer goes to OCR.
 """
 from __future__ import annotations
 
-import io
+import ctypes
+from dataclasses import dataclass
 
 from ..document import Document, DocumentBuilder
 from ..errors import CorruptDocument
 
 # A PDF with fewer text characters than this per page on average has no usable text layer.
 MIN_CHARS_PER_PAGE = 10
+
+
+@dataclass
+class _Page:
+    """What pdfplumber's TableFinder and Table.extract read from a page: its chars, edges and box."""
+
+    chars: list[dict]
+    edges: list[dict]
+    bbox: tuple[float, float, float, float]
+
+
+def _chars(textpage, height: float) -> list[dict]:
+    """The page's drawn characters as pdfplumber char dicts, boxed as pdfminer boxes them: from the origin to
+    the advance, as tall as the font size, standing on the font's descent below the baseline."""
+    import pypdfium2.raw as raw
+
+    rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    x, y, descent = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
+    descents: dict[int, float] = {}  # per font: its descent at size 1
+    chars = []
+    for i in range(raw.FPDFText_CountChars(textpage)):
+        if raw.FPDFText_IsGenerated(textpage, i) or not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
+            continue
+        raw.FPDFText_GetMatrix(textpage, i, matrix)
+        raw.FPDFText_GetCharOrigin(textpage, i, x, y)
+        font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, i))
+        key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        if key not in descents:
+            descents[key] = descent.value if raw.FPDFFont_GetDescent(font, 1.0, descent) else 0.0
+        size = raw.FPDFText_GetFontSize(textpage, i) * abs(matrix.d if matrix.d else matrix.b)
+        bottom = height - (y.value + descents[key] * size)
+        chars.append({"text": chr(raw.FPDFText_GetUnicode(textpage, i)), "x0": rect.left, "x1": rect.right,
+                      "top": bottom - size, "bottom": bottom, "doctop": bottom - size, "size": size,
+                      "upright": matrix.b == 0 and matrix.c == 0 and matrix.a * matrix.d > 0})
+    return chars
+
+
+def _segments(obj, matrix: tuple) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Straight segments of a path object in page space (curves are not ruling lines)."""
+    import pypdfium2.raw as raw
+
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    segments, start, last = [], None, None
+    for j in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, j)
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif kind == raw.FPDF_SEGMENT_LINETO and last is not None:
+            segments.append((last, point))
+        last = point
+        if raw.FPDFPathSegment_GetClose(segment) and start is not None and point != start:
+            segments.append((point, start))
+            last = start
+    return segments
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _edges(objects, height: float, outer: tuple = (1, 0, 0, 1, 0, 0)) -> list[dict]:
+    """Horizontal and vertical edges of every path on the page (in forms too), as pdfplumber's edge dicts."""
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    edges = []
+    for obj in objects:
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+            continue
+        raw.FPDFPageObj_GetMatrix(obj, m)
+        matrix = _compose((m.a, m.b, m.c, m.d, m.e, m.f), outer)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            inner = (raw.FPDFFormObj_GetObject(obj, i) for i in range(raw.FPDFFormObj_CountObjects(obj)))
+            edges += _edges(inner, height, matrix)
+            continue
+        for (x0, y0), (x1, y1) in _segments(obj, matrix):
+            orientation = "v" if x0 == x1 else "h" if y0 == y1 else None
+            if orientation is None:
+                continue
+            top, bottom = height - max(y0, y1), height - min(y0, y1)
+            edges.append({"object_type": "line", "orientation": orientation, "x0": min(x0, x1), "x1": max(x0, x1),
+                          "top": top, "bottom": bottom, "doctop": top, "width": abs(x1 - x0),
+                          "height": bottom - top})
+    return edges
 
 
 def _inside(obj, boxes) -> bool:
@@ -40,44 +134,69 @@ def _table_rows(table) -> list[list[tuple[int, int, int, str]]]:
     return rows
 
 
-def load_pdf(data: bytes, path: str) -> Document:
-    import pdfplumber  # imported here: it costs ~0.3 s and only PDFs need it
-    from pdfminer.pdfparser import PDFSyntaxError
+def _read_page(pdf, index: int) -> tuple[int, list[tuple[float, str, object]]]:
+    """(characters, items) of one page: its text lines and tables as (top, kind, content)."""
+    import pypdfium2.raw as raw
+    from pdfplumber.table import TableFinder
+    from pdfplumber.utils.text import chars_to_textmap
 
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            chars = _chars(textpage, height)
+        finally:
+            textpage.close()
+        objects = (raw.FPDFPage_GetObject(page, i) for i in range(raw.FPDFPage_CountObjects(page)))
+        edges = _edges(objects, height)
+    finally:
+        page.close()
+    tables = TableFinder(_Page(chars, edges, (0, 0, width, height))).tables if edges else []
+    boxes = [t.bbox for t in tables]
+    text_chars = [c for c in chars if not _inside(c, boxes)] if boxes else chars
+    lines = chars_to_textmap(text_chars).extract_text_lines(return_chars=False) if text_chars else []
+    items = [(line["top"], "line", line["text"]) for line in lines]
+    items += [(t.bbox[1], "table", _table_rows(t)) for t in tables]
+    items.sort(key=lambda item: item[0])
+    return len(chars), items
+
+
+def load_pdf(data: bytes, path: str) -> Document:
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as e:
+        if "password" in str(e).lower():
+            raise CorruptDocument(path, "password-protected PDF") from None
+        raise CorruptDocument(path, f"damaged PDF: {e}") from None
     builder = DocumentBuilder("pdf")
     characters = 0
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = len(pdf.pages)
-            previous_table: list | None = None  # rows of a table still open at the end of the last page
-            for number, page in enumerate(pdf.pages, 1):
-                characters += len(page.chars)
-                tables = page.find_tables()
-                boxes = [t.bbox for t in tables]
-                text_page = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
-                items = [(line["top"], "line", line["text"]) for line in text_page.extract_text_lines()]
-                items += [(t.bbox[1], "table", _table_rows(t)) for t in tables]
-                items.sort(key=lambda item: item[0])
-                for i, (_, kind, content) in enumerate(items):
-                    if kind == "line":
-                        if previous_table is not None:
-                            builder.table(previous_table[1], page=previous_table[0])
-                            previous_table = None
-                        builder.paragraph(content.strip(), page=number)
-                    elif previous_table is not None and i == 0 and _continues(previous_table[1], content):
-                        previous_table[1].extend(content)  # the same table, continued on this page
-                    else:
-                        if previous_table is not None:
-                            builder.table(previous_table[1], page=previous_table[0])
-                        previous_table = (number, content)
-            if previous_table is not None:
-                builder.table(previous_table[1], page=previous_table[0])
-    except PDFSyntaxError as e:
-        raise CorruptDocument(path, f"damaged PDF: {e}") from None
-    except Exception as e:  # pdfminer raises many types for damaged or encrypted files
-        if "password" in str(e).lower() or "encrypt" in type(e).__name__.lower():
-            raise CorruptDocument(path, "password-protected PDF") from None
-        raise CorruptDocument(path, f"unreadable PDF: {type(e).__name__}: {e}") from None
+        pages = len(pdf)
+        previous_table: tuple | None = None  # (page, rows) of a table still open at the end of the last page
+        for number in range(1, pages + 1):
+            count, items = _read_page(pdf, number - 1)
+            characters += count
+            for i, (_, kind, content) in enumerate(items):
+                if kind == "line":
+                    if previous_table is not None:
+                        builder.table(previous_table[1], page=previous_table[0])
+                        previous_table = None
+                    builder.paragraph(content.strip(), page=number)
+                elif previous_table is not None and i == 0 and _continues(previous_table[1], content):
+                    previous_table[1].extend(content)  # the same table, continued on this page
+                else:
+                    if previous_table is not None:
+                        builder.table(previous_table[1], page=previous_table[0])
+                    previous_table = (number, content)
+        if previous_table is not None:
+            builder.table(previous_table[1], page=previous_table[0])
+    except pypdfium2.PdfiumError as e:
+        raise CorruptDocument(path, f"unreadable PDF: {e}") from None
+    finally:
+        pdf.close()
     if characters < MIN_CHARS_PER_PAGE * max(pages, 1):
         from ..ocr import load_scanned_pdf
 
