@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
+from functools import cache
 
 from ..document import Document, DocumentBuilder
 from ..errors import CorruptDocument
@@ -26,29 +27,56 @@ class _Page:
     bbox: tuple[float, float, float, float]
 
 
+@cache
+def _text_object_of():
+    """FPDFText_GetTextObject returning the handle as an int: a dictionary key without a ctypes cast per char."""
+    import pypdfium2.raw as raw
+
+    address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address)
+
+
+def _style(textpage, i: int, handle: int) -> tuple[float, float, bool]:
+    """(size, descent, upright) shared by the characters of one text object, as pdfminer sizes them."""
+    import pypdfium2.raw as raw
+
+    matrix, descent = raw.FS_MATRIX(), ctypes.c_float()
+    raw.FPDFText_GetMatrix(textpage, i, matrix)
+    size = raw.FPDFText_GetFontSize(textpage, i) * abs(matrix.d if matrix.d else matrix.b)
+    font = raw.FPDFTextObj_GetFont(ctypes.cast(handle, raw.FPDF_PAGEOBJECT))
+    below = descent.value * size if font and raw.FPDFFont_GetDescent(font, 1.0, descent) else 0.0
+    return size, below, matrix.b == 0 and matrix.c == 0 and matrix.a * matrix.d > 0
+
+
 def _chars(textpage, height: float) -> list[dict]:
     """The page's drawn characters as pdfplumber char dicts, boxed as pdfminer boxes them: from the origin to
     the advance, as tall as the font size, standing on the font's descent below the baseline."""
     import pypdfium2.raw as raw
 
-    rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
-    x, y, descent = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
-    descents: dict[int, float] = {}  # per font: its descent at size 1
+    count = raw.FPDFText_CountChars(textpage)
+    units = (ctypes.c_ushort * (count + 1))()
+    one_unit_each = raw.FPDFText_GetText(textpage, 0, count, units) == count + 1  # no surrogate pairs
+    text_object = _text_object_of()
+    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    rect, x, y = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    styles: dict[int, tuple[float, float, bool]] = {}
     chars = []
-    for i in range(raw.FPDFText_CountChars(textpage)):
-        if raw.FPDFText_IsGenerated(textpage, i) or not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
+    for i in range(count):
+        obj = text_object(handle, i)
+        code = units[i] if one_unit_each else raw.FPDFText_GetUnicode(textpage, i)
+        if not obj or (code == 32 and raw.FPDFText_IsGenerated(textpage, i)):
+            continue  # a space or line break PDFium inferred; only drawn characters count
+        if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
             continue
-        raw.FPDFText_GetMatrix(textpage, i, matrix)
+        style = styles.get(obj)
+        if style is None:
+            style = styles[obj] = _style(textpage, i, obj)
+        size, below, upright = style
         raw.FPDFText_GetCharOrigin(textpage, i, x, y)
-        font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, i))
-        key = ctypes.cast(font, ctypes.c_void_p).value or 0
-        if key not in descents:
-            descents[key] = descent.value if raw.FPDFFont_GetDescent(font, 1.0, descent) else 0.0
-        size = raw.FPDFText_GetFontSize(textpage, i) * abs(matrix.d if matrix.d else matrix.b)
-        bottom = height - (y.value + descents[key] * size)
-        chars.append({"text": chr(raw.FPDFText_GetUnicode(textpage, i)), "x0": rect.left, "x1": rect.right,
-                      "top": bottom - size, "bottom": bottom, "doctop": bottom - size, "size": size,
-                      "upright": matrix.b == 0 and matrix.c == 0 and matrix.a * matrix.d > 0})
+        bottom = height - y.value - below
+        chars.append({"text": chr(code),
+                      "x0": rect.left, "x1": rect.right, "top": bottom - size, "bottom": bottom,
+                      "doctop": bottom - size, "size": size, "upright": upright})
     return chars
 
 
@@ -137,7 +165,7 @@ def _table_rows(table) -> list[list[tuple[int, int, int, str]]]:
 def _read_page(pdf, index: int) -> tuple[int, list[tuple[float, str, object]]]:
     """(characters, items) of one page: its text lines and tables as (top, kind, content)."""
     import pypdfium2.raw as raw
-    from pdfplumber.table import TableFinder
+    from pdfplumber.table import Table, TableFinder
     from pdfplumber.utils.text import chars_to_textmap
 
     page = pdf[index]
@@ -152,8 +180,10 @@ def _read_page(pdf, index: int) -> tuple[int, list[tuple[float, str, object]]]:
         edges = _edges(objects, height)
     finally:
         page.close()
-    tables = TableFinder(_Page(chars, edges, (0, 0, width, height))).tables if edges else []
-    boxes = [t.bbox for t in tables]
+    found = TableFinder(_Page(chars, edges, (0, 0, width, height))).tables if edges else []
+    boxes = [t.bbox for t in found]
+    # Each table reads only the characters inside it: the same text, without testing every row against the page.
+    tables = [Table(_Page([c for c in chars if _inside(c, [box])], [], box), t.cells) for t, box in zip(found, boxes)]
     text_chars = [c for c in chars if not _inside(c, boxes)] if boxes else chars
     lines = chars_to_textmap(text_chars).extract_text_lines(return_chars=False) if text_chars else []
     items = [(line["top"], "line", line["text"]) for line in lines]
