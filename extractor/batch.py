@@ -32,6 +32,7 @@ class BatchSettings:
     timeout_seconds: float = 120.0
     memory_mb: int = 2048
     glob: str | None = None
+    review: bool = False  # also an HTML review page per document, rendered by the worker that extracted it
 
 
 @dataclass
@@ -93,7 +94,7 @@ def _worker(connection, memory_mb: int) -> None:
     import resource
 
     from .errors import ExtractorError
-    from .pipeline import extract
+    from .pipeline import extract_document
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     limit = memory_mb * 2**20
@@ -105,11 +106,16 @@ def _worker(connection, memory_mb: int) -> None:
             task = connection.recv()
             if task is None:
                 return
-            path, extra = task
+            path, extra, review_page = task
             outcome = out_of_memory
             try:
+                document, report = extract_document(path)
+                if review_page is not None:
+                    from .review import render_page
+
+                    Path(review_page).write_text(render_page(document, report), encoding="utf-8")
                 # The record line as stored: the parent appends it as it comes, without parsing it again.
-                outcome = ("ok", extract(path).model_dump_json()[:-1] + extra)
+                outcome = ("ok", report.model_dump_json()[:-1] + extra)
                 connection.send(outcome)
                 continue
             except ExtractorError as e:
@@ -156,11 +162,12 @@ class _Pool:
             self._replace(worker)
         return [w for w in self.workers if w["task"] is None]
 
-    def submit(self, worker: dict, task, extra: str) -> None:
-        """Send one file; `extra` is JSON text the worker appends to the record (',"key": value}')."""
+    def submit(self, worker: dict, task, extra: str, review_page: Path | None = None) -> None:
+        """Send one file; `extra` is JSON text the worker appends to the record (',"key": value}'), and the
+        worker writes the document's review page to `review_page` when one is given."""
         worker["task"] = task
         worker["deadline"] = time.monotonic() + self.settings.timeout_seconds
-        worker["connection"].send((str(task[0]), extra))
+        worker["connection"].send((str(task[0]), extra, None if review_page is None else str(review_page)))
 
     def _replace(self, worker: dict) -> None:
         worker["process"].kill()
@@ -280,6 +287,23 @@ class _Progress:
             print(file=sys.stderr)
 
 
+def review_page_name(path: str, sha: str) -> str:
+    """The review page of a document: named by its file and content, so a resumed batch finds it again."""
+    return f"{Path(path).stem}-{sha[:12]}.html"
+
+
+def _write_review_index(folder: Path, records: list[dict]) -> None:
+    from .record import Report
+    from .review import render_index
+
+    entries = []
+    for record in records:
+        page = review_page_name(record["paths"][0], record["source"]["sha256"])
+        fields = {k: v for k, v in record.items() if k in Report.model_fields}
+        entries.append((page, Report.model_validate(fields)))
+    (folder / "index.html").write_text(render_index(entries), encoding="utf-8")
+
+
 def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = BatchSettings()) -> Summary:
     """Extract every supported file under `roots` into `out`; see the module docstring for what is written."""
     from .tables import write_tables
@@ -301,8 +325,18 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
                                "message": str(e)})
     current = {(sha, version) for sha in by_hash}
 
-    # Keep what is still valid: same content, same extractor version. Everything else is redone.
-    records = [r for r in read_jsonl(out / RECORDS) if (r["source"]["sha256"], r.get("batch_version")) in current]
+    review = out / "review"
+    if settings.review:
+        review.mkdir(exist_ok=True)
+
+    def reviewed(record: dict) -> bool:
+        page = review / review_page_name(record["paths"][0], record["source"]["sha256"])
+        return not settings.review or page.exists()
+
+    # Keep what is still valid: same content, same extractor version, its review page if one is asked for.
+    # Everything else is redone.
+    records = [r for r in read_jsonl(out / RECORDS)
+               if (r["source"]["sha256"], r.get("batch_version")) in current and reviewed(r)]
     errors = [e for e in read_jsonl(out / ERRORS) if (e.get("sha256"), e.get("version")) in current]
     _rewrite_jsonl(out / RECORDS, records)
     _rewrite_jsonl(out / ERRORS, errors + unreadable)
@@ -312,7 +346,8 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
     summary.duplicates = sum(len(paths) - 1 for sha, paths in by_hash.items() if sha not in finished)
 
     pool = _Pool(BatchSettings(workers=max(1, min(settings.workers, len(todo) or 1)),
-                               timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb))
+                               timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
+                               review=settings.review))
     progress = _Progress(len(todo))
     queue = list(reversed(todo))
     record_lines, error_lines = _Appender(out / RECORDS), _Appender(out / ERRORS)
@@ -323,7 +358,8 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
                 if queue:
                     path, sha = queue.pop()
                     extra = f',"batch_version":"{version}","paths":{json.dumps(by_hash[sha], ensure_ascii=False)}}}'
-                    pool.submit(worker, (path, sha), extra)
+                    pool.submit(worker, (path, sha), extra,
+                                review / review_page_name(by_hash[sha][0], sha) if settings.review else None)
             for (path, sha), status, payload in pool.results():
                 if status == "ok":
                     record_lines.line(payload)
@@ -340,6 +376,9 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
         record_lines.close()
         error_lines.close()
         progress.finish()
-    write_tables(out, read_jsonl(out / RECORDS), by_hash)
+    records = read_jsonl(out / RECORDS)
+    write_tables(out, records, by_hash)
+    if settings.review:
+        _write_review_index(review, records)
     summary.seconds = time.monotonic() - started
     return summary

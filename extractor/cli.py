@@ -131,36 +131,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
         _fail(f"batch: no such file or directory: {', '.join(missing)}")
         return 2
     settings = BatchSettings(workers=args.workers, timeout_seconds=args.timeout, memory_mb=args.memory_mb,
-                             glob=args.glob)
+                             glob=args.glob, review=args.review)
     summary = run_batch(args.roots, args.output, settings)
     print(summary.line(), file=sys.stderr)
     if args.review:
-        write_batch_review(args.output)
+        print(f"review pages: {os.path.join(args.output, 'review', 'index.html')}", file=sys.stderr)
     return 1 if summary.failed else 0
-
-
-def write_batch_review(out: str) -> None:
-    """Review pages for every document of a batch output, and review/index.html listing them."""
-    from pathlib import Path
-
-    from .batch import RECORDS, read_jsonl
-    from .pipeline import extract_document
-    from .review import render_index, render_page
-
-    folder = Path(out) / "review"
-    folder.mkdir(exist_ok=True)
-    entries = []
-    for n, record in enumerate(read_jsonl(Path(out) / RECORDS), 1):
-        try:
-            document, report = extract_document(record["paths"][0])
-        except ExtractorError as e:  # the file changed or went away since the batch read it
-            _fail(str(e))
-            continue
-        name = f"{n:05d}-{Path(record['paths'][0]).stem}.html"
-        (folder / name).write_text(render_page(document, report), encoding="utf-8")
-        entries.append((name, report))
-    (folder / "index.html").write_text(render_index(entries), encoding="utf-8")
-    print(f"review pages: {folder / 'index.html'}", file=sys.stderr)
 
 
 def cmd_review(args: argparse.Namespace) -> int:

@@ -207,8 +207,11 @@ def render_index(entries: list[tuple[str, Report]]) -> str:
     for href, report in entries:
         meta = report.report
         failed = sum(c.status == "fail" for c in report.checks)
+        score = report.evaluation.total_score
+        # Integral scores as integers, as the record's JSON writes them (a record read back holds 99.0).
+        score_text = "" if score is None else int(score.value) if score.value == int(score.value) else score.value
         cells = [meta.department.value if meta.department else "", meta.fiscal_year.value if meta.fiscal_year else "",
-                 report.evaluation.total_score.value if report.evaluation.total_score else "", failed]
+                 score_text, failed]
         rows.append(f'<tr><td><a href="{_attr(href)}">{html.escape(Path(report.source.path).name)}</a></td>'
                     + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     return ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>Review index</title>'

@@ -8,6 +8,7 @@ import pytest
 
 import extractor
 from conftest import CORPUS
+from extractor.batch import BatchSettings, run_batch
 from extractor.pipeline import extract_document
 from extractor.review import render_page
 
@@ -93,3 +94,18 @@ def test_browser_narrow_screen_stacks_the_panels(browser, seed_page):
     page.goto(seed_page.as_uri())
     doc_box, side_box = page.locator("#doc").bounding_box(), page.locator("#side").bounding_box()
     assert side_box["y"] > doc_box["y"] and side_box["width"] <= 420
+
+
+def test_batch_resumed_with_review_writes_the_pages_it_lacks(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(CORPUS / "seed.txt", archive / "seed.txt")
+    shutil.copy(CORPUS / "seed.docx", archive / "seed.docx")
+    first = run_batch([str(archive)], tmp_path / "out", BatchSettings(workers=1))
+    with_review = run_batch([str(archive)], tmp_path / "out", BatchSettings(workers=1, review=True))
+    again = run_batch([str(archive)], tmp_path / "out", BatchSettings(workers=1, review=True))
+    assert [(s.done, s.skipped) for s in (first, with_review, again)] == [(2, 0), (2, 0), (0, 2)]
+    pages = sorted(p.name for p in (tmp_path / "out" / "review").iterdir())
+    assert [p.split("-")[0] for p in pages] == ["index.html", "seed", "seed"]
+    index = lxml.html.fromstring((tmp_path / "out" / "review" / "index.html").read_text(encoding="utf-8"))
+    assert sorted(index.xpath("//a/@href")) == pages[1:]
