@@ -37,6 +37,7 @@ class _Vocabulary:
     clause_ends: str
     count_units: tuple[str, ...]
     link: regex.Pattern
+    after_project_count: regex.Pattern
     before_project: regex.Pattern
     before_count: regex.Pattern
     after_count: regex.Pattern
@@ -67,6 +68,7 @@ def _vocabulary() -> _Vocabulary:
         sentence_ends=text["sentence_ends"], part_ends=text["part_ends"], clause_ends=text["clause_ends"],
         count_units=tuple(count["units"]),
         link=regex.compile(count["link"]),
+        after_project_count=regex.compile(count["after_project_count"]),
         before_project=regex.compile(count["before_project"]),
         before_count=regex.compile(count["before_count"]),
         after_count=regex.compile(count["after_count"]),
@@ -148,7 +150,9 @@ class _Sentence:
         return self.text[start:p.start]
 
     def after(self, p: _Placed) -> str:
+        """The clause after the quantity, without the mark that ends it."""
         end = self.clauses[self.clause(p.start)][1]
+        end -= end > p.end and self.text[end - 1] in self.vocab.clause_ends
         return self.text[p.end:min(end, p.end + self.vocab.max_label_length)]
 
     def after_subset(self, p: _Placed) -> bool:
@@ -173,7 +177,7 @@ def _grade(before: str, after: str, vocab: _Vocabulary) -> Optional[str]:
 def _is_count(before: str, after: str, vocab: _Vocabulary) -> bool:
     """项目…N个 with a budget project's words before 项目, or N个项目 after a verb of funds or evaluation."""
     at = before.rfind("项目")
-    if at >= 0 and vocab.link.fullmatch(before[at + 2:]):
+    if at >= 0 and vocab.link.fullmatch(before[at + 2:]) and vocab.after_project_count.match(after):
         left = before[:at]
         if vocab.before_project.search(left):
             return True

@@ -53,6 +53,8 @@ SENTENCES = [
       ("projects.grade_count.good", "2个", "2")]),
     ("自评项目数量为十二个，全部项目平均得分为96分。",
      [("projects.count", "十二个", "12"), ("projects.average_score", "96分", "96")]),
+    ("项目数量：12个，涉及资金：300万元。", [("projects.count", "12个", "12"), ("projects.amount", "300万元", "3000000")]),
+    ("本年度预算安排实施项目共8个已全部完成。", [("projects.count", "8个", "8")]),
     # negatives: a subset, construction projects an agency manages, counts inside indicator targets
     ("本局共实施项目12个，涉及资金300万元，其中3个项目已完成验收。",
      [("projects.count", "12个", "12"), ("projects.amount", "300万元", "3000000")]),
@@ -69,6 +71,10 @@ SENTENCES = [
     ("项目绩效自评报告精品15篇", []),
     ("本项目由基本支出和项目支出两个部分构成，预算资金100万元。", []),
     ("其中的项目3个已完成，资金到位。", []),
+    ("项目共有3个阶段，资金100万元。", []),
+    ("资金共涉及12个项目点。", []),
+    ("本项目共涉及3个子项目，资金100万元。", []),
+    ("资金用于支持5个项目建设。", []),
 ]
 
 
