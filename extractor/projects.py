@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
-from typing import Optional
+from typing import Callable, Optional
 
 import regex
 
@@ -41,7 +41,7 @@ class _Vocabulary:
     before_project: regex.Pattern
     before_count: regex.Pattern
     after_count: regex.Pattern
-    evaluation_words: tuple[str, ...]
+    before_de: tuple[str, ...]
     sentence_cues: tuple[str, ...]
     not_in_sentence: tuple[str, ...]
     subset_words: tuple[str, ...]
@@ -72,7 +72,7 @@ def _vocabulary() -> _Vocabulary:
         before_project=regex.compile(count["before_project"]),
         before_count=regex.compile(count["before_count"]),
         after_count=regex.compile(count["after_count"]),
-        evaluation_words=tuple(count["evaluation_words"]),
+        before_de=tuple(count["before_de"]),
         sentence_cues=tuple(count["sentence_cues"]),
         not_in_sentence=tuple(count["not_in_sentence"]),
         subset_words=tuple(count["subset_words"]),
@@ -181,7 +181,7 @@ def _is_count(before: str, after: str, vocab: _Vocabulary) -> bool:
         left = before[:at]
         if vocab.before_project.search(left):
             return True
-        if left.endswith("的") and any(w in left for w in vocab.evaluation_words):
+        if left.endswith("的") and any(w in left for w in vocab.before_de):
             return True
     return bool(vocab.after_count.search(after) and vocab.before_count.search(before))
 
@@ -193,7 +193,7 @@ def _classify(before: str, after: str, vocab: _Vocabulary) -> Optional[str]:
     return "projects.count" if _is_count(before, after, vocab) else None
 
 
-def _stage_filter(sentence: str, offset: int, vocab: _Vocabulary):
+def _stage_filter(sentence: str, offset: int, vocab: _Vocabulary) -> Callable[[int], bool]:
     """A test of a compact position: True unless the sentence names several stages and the position's is not 绩效自评."""
     marks = [(m.start() + offset, vocab.stage_of[m.group()]) for m in vocab.stage_words.finditer(sentence)]
     if len({stage for _, stage in marks}) < 2:
@@ -206,7 +206,8 @@ def _stage_filter(sentence: str, offset: int, vocab: _Vocabulary):
     return in_self_evaluation
 
 
-def _read_sentence(text: str, start: int, end: int, placed: list[_Placed], vocab: _Vocabulary) -> list[tuple[str, _Placed]]:
+def _read_sentence(text: str, start: int, end: int, placed: list[_Placed],
+                   vocab: _Vocabulary) -> list[tuple[str, _Placed]]:
     """(field, quantity) of one sentence of the compact text."""
     sentence = text[start:end]
     if not any(w in sentence for w in vocab.sentence_cues) or any(w in sentence for w in vocab.not_in_sentence):
