@@ -17,6 +17,7 @@ from . import patterns
 from .record import Fact, Quantity, Section, Span
 
 SELF_EVALUATION = "self_evaluation"
+_SPACE = regex.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -90,29 +91,45 @@ def _vocabulary() -> _Vocabulary:
 
 
 class _Compact:
-    """The text without whitespace, with the way back to positions in the original text."""
+    """The text without whitespace, with the way back to positions in the original text (whitespace runs are
+    few, so positions are mapped through them rather than character by character)."""
 
     def __init__(self, text: str):
-        self.kept = [i for i, c in enumerate(text) if not c.isspace()]
-        self.text = "".join(text[i] for i in self.kept)
+        self.text = _SPACE.sub("", text)
+        self.run_ends: list[int] = []       # original end of each whitespace run
+        self.run_at: list[int] = []         # compact position where each run was
+        self.removed: list[int] = []        # whitespace removed up to the end of each run
+        removed = 0
+        for m in _SPACE.finditer(text):
+            self.run_at.append(m.start() - removed)
+            removed += m.end() - m.start()
+            self.run_ends.append(m.end())
+            self.removed.append(removed)
 
     def at(self, position: int) -> int:
-        return bisect_left(self.kept, position)
+        """The compact position of the first kept character at or after `position`."""
+        i = bisect_right(self.run_ends, position)
+        compact = position - (self.removed[i - 1] if i else 0)
+        return min(compact, self.run_at[i]) if i < len(self.run_at) else compact
+
+    def _original(self, index: int) -> int:
+        i = bisect_right(self.run_at, index)
+        return index + (self.removed[i - 1] if i else 0)
 
     def original(self, start: int, end: int) -> Span:
-        return self.kept[start], self.kept[end - 1] + 1
+        return self._original(start), self._original(end - 1) + 1
+
+
+@cache
+def _marks(characters: str) -> regex.Pattern:
+    return regex.compile(f"[{regex.escape(characters)}]")
 
 
 def _pieces(text: str, start: int, end: int, ends: str, cuts: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """[start, end) cut after each character of `ends` and before each position in `cuts`."""
-    pieces, begin = [], start
-    for i in range(start, end):
-        if i + 1 in cuts or text[i] in ends:
-            pieces.append((begin, i + 1))
-            begin = i + 1
-    if begin < end:
-        pieces.append((begin, end))
-    return pieces
+    bounds = sorted({m.end() for m in _marks(ends).finditer(text, start, end)} | {c for c in cuts if start < c < end}
+                    | {end})
+    return [(a, b) for a, b in zip([start] + bounds, bounds) if a < b]
 
 
 @dataclass(frozen=True)
