@@ -2,11 +2,12 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, strategies as st
 
 import extractor
 from conftest import SHARED
 from extractor.evaluate import evaluate
-from extractor.projects import find_project_values
+from extractor.projects import _Compact, find_project_values
 
 D = Decimal
 REALDOCS = SHARED / "realdocs"
@@ -150,3 +151,13 @@ def test_final_accounts_pdfs(name, count, amount, average, excellent):
 def test_corpus_dev_projects(corpus_dev):
     counts = evaluate(corpus_dev).totals()["projects"]
     assert (counts.tp, counts.fp, counts.fn) == (3, 0, 0)
+
+
+@given(st.text(alphabet="项目12个 \n\t\u3000。，", max_size=40))
+def test_compact_positions_map_back(text):
+    compact = _Compact(text)
+    kept = [i for i, c in enumerate(text) if not c.isspace()]
+    assert compact.text == "".join(text[i] for i in kept)
+    positions = range(len(text) + 1)
+    assert [compact.at(p) for p in positions] == [sum(1 for i in kept if i < p) for p in positions]
+    assert [compact.original(i, i + 1) for i in range(len(kept))] == [(i, i + 1) for i in kept]
