@@ -45,6 +45,7 @@ class _Vocabulary:
     before_de: tuple[str, ...]
     sentence_cues: tuple[str, ...]
     not_in_sentence: tuple[str, ...]
+    not_in_clause: tuple[str, ...]
     subset_words: tuple[str, ...]
     max_label_length: int
     amount_label: regex.Pattern
@@ -76,6 +77,7 @@ def _vocabulary() -> _Vocabulary:
         before_de=tuple(count["before_de"]),
         sentence_cues=tuple(count["sentence_cues"]),
         not_in_sentence=tuple(count["not_in_sentence"]),
+        not_in_clause=tuple(count["not_in_clause"]),
         subset_words=tuple(count["subset_words"]),
         max_label_length=text["max_label_length"],
         amount_label=regex.compile(data["amount"]["label"]),
@@ -177,7 +179,8 @@ class _Sentence:
 
 
 def _is_count_quantity(q: Quantity, units: tuple[str, ...], in_form: bool) -> bool:
-    if q.value is None or q.value != q.value.to_integral_value() or q.value < 0:
+    """A whole number of 个/项 (or a bare number in a form) stated as it is: ≥10个 is a target."""
+    if q.value is None or q.value != q.value.to_integral_value() or q.value < 0 or q.comparison is not None:
         return False
     return (q.kind == "count" and q.unit in units) or (in_form and q.kind == "number")
 
@@ -204,6 +207,8 @@ def _is_count(before: str, after: str, vocab: _Vocabulary) -> bool:
 
 
 def _classify(before: str, after: str, vocab: _Vocabulary) -> Optional[str]:
+    if any(w in before or w in after for w in vocab.not_in_clause):
+        return None
     grade = _grade(before, after, vocab)
     if grade:
         return f"projects.grade_count.{grade}"
