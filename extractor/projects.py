@@ -215,22 +215,21 @@ def _classify(before: str, after: str, vocab: _Vocabulary) -> Optional[str]:
     return "projects.count" if _is_count(before, after, vocab) else None
 
 
-def _stage_filter(sentence: str, offset: int, vocab: _Vocabulary) -> Callable[[int], bool]:
-    """A test of a compact position: True unless the sentence names several stages and the position's is not 绩效自评."""
+def _stages(sentence: str, offset: int, vocab: _Vocabulary) -> Callable[[int], Optional[str]]:
+    """The stage a compact position of the sentence is stated for: the last stage named before it, else the first
+    named after it (对39个项目开展绩效自评), None where the sentence names none."""
     marks = [(m.start() + offset, vocab.stage_of[m.group()]) for m in vocab.stage_words.finditer(sentence)]
-    if len({stage for _, stage in marks}) < 2:
-        return lambda position: True
     starts = [p for p, _ in marks]
 
-    def in_self_evaluation(position: int) -> bool:
+    def stage(position: int) -> Optional[str]:
         i = bisect_right(starts, position) - 1
-        return i >= 0 and marks[i][1] == SELF_EVALUATION
-    return in_self_evaluation
+        return marks[max(i, 0)][1] if marks else None
+    return stage
 
 
 def _read_sentence(text: str, start: int, end: int, placed: list[_Placed],
-                   vocab: _Vocabulary) -> list[tuple[str, _Placed]]:
-    """(field, quantity) of one sentence of the compact text."""
+                   vocab: _Vocabulary) -> list[tuple[str, _Placed, Optional[str]]]:
+    """(field, quantity, stage) of one sentence of the compact text."""
     sentence = text[start:end]
     if not any(w in sentence for w in vocab.sentence_cues) or any(w in sentence for w in vocab.not_in_sentence):
         return []
@@ -261,8 +260,8 @@ def _read_sentence(text: str, start: int, end: int, placed: list[_Placed],
         if p.quantity.kind == "score" and p.quantity.value is not None and vocab.average_label.search(s.before(p)):
             if s.part(p.start) in count_parts or "项目" in s.before(p):
                 found.append(("projects.average_score", p))
-    keep = _stage_filter(sentence, start, vocab)
-    return sorted((f for f in found if keep(f[1].start)), key=lambda f: f[1].start)
+    stage = _stages(sentence, start, vocab)
+    return sorted(((field, p, stage(p.start)) for field, p in found), key=lambda f: f[1].start)
 
 
 def _read_form(q: Quantity, vocab: _Vocabulary) -> Optional[str]:
@@ -278,7 +277,7 @@ def find_project_values(text: str, quantities: list[Quantity], sections: list[Se
     vocab = _vocabulary()
     compact = _Compact(text)
     headings = frozenset(compact.at(p) for s in sections for p in s.heading_span)
-    values = []
+    staged: list[tuple[ProjectValue, Optional[str]]] = []
     prose = [_Placed(q, compact.at(q.span[0]), compact.at(q.span[1])) for q in quantities if q.cell is None]
     starts = [p.start for p in prose]
     for start, end in _pieces(compact.text, 0, len(compact.text), vocab.sentence_ends, headings):
@@ -286,8 +285,11 @@ def find_project_values(text: str, quantities: list[Quantity], sections: list[Se
             continue
         placed = prose[bisect_left(starts, start):bisect_left(starts, end)]
         sentence = compact.original(start, end)
-        values += [ProjectValue(field, p.quantity, sentence)
-                   for field, p in _read_sentence(compact.text, start, end, placed, vocab)]
+        staged += [(ProjectValue(field, p.quantity, sentence), stage)
+                   for field, p, stage in _read_sentence(compact.text, start, end, placed, vocab)]
+    if len({stage for _, stage in staged} - {None}) > 1:  # figures per stage: the self-evaluation's are the facts
+        staged = [(v, stage) for v, stage in staged if stage in (None, SELF_EVALUATION)]
+    values = [v for v, _ in staged]
     for q in quantities:
         if q.cell is not None and (field := _read_form(q, vocab)):
             values.append(ProjectValue(field, q, q.span, "form_cell"))
