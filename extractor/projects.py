@@ -1,7 +1,7 @@
 """Project counts as facts: how many budget projects a report covers, their money, average score and grades.
 
 Read clause by clause over the text with whitespace removed (PDF lines break inside words); vocabulary and rules
-are in patterns/projects.toml. Where a sentence states values per stage (编报绩效目标 / 绩效跟踪评价 / 绩效自评),
+are in patterns/projects.toml. Where a report states values per stage (编报绩效目标 / 绩效跟踪评价 / 绩效自评),
 only the self-evaluation's are kept (gold-format GUIDE.md, projects.*).
 """
 from __future__ import annotations
