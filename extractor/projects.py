@@ -1,7 +1,7 @@
 """Project counts as facts: how many budget projects a report covers, their money, average score and grades.
 
 Read clause by clause over the text with whitespace removed (PDF lines break inside words); vocabulary and rules
-are in patterns/projects.toml. Where a sentence states values per stage (编报绩效目标 / 绩效跟踪评价 / 绩效自评),
+are in patterns/projects.toml. Where a report states values per stage (编报绩效目标 / 绩效跟踪评价 / 绩效自评),
 only the self-evaluation's are kept (gold-format GUIDE.md, projects.*).
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
-from typing import Optional
+from typing import Callable, Optional
 
 import regex
 
@@ -17,6 +17,7 @@ from . import patterns
 from .record import Evidence, Fact, Quantity, Section, Span
 
 SELF_EVALUATION = "self_evaluation"
+_SPACE = regex.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,14 @@ class _Vocabulary:
     clause_ends: str
     count_units: tuple[str, ...]
     link: regex.Pattern
+    after_project_count: regex.Pattern
     before_project: regex.Pattern
     before_count: regex.Pattern
     after_count: regex.Pattern
-    evaluation_words: tuple[str, ...]
+    before_de: tuple[str, ...]
     sentence_cues: tuple[str, ...]
     not_in_sentence: tuple[str, ...]
+    not_in_clause: tuple[str, ...]
     subset_words: tuple[str, ...]
     max_label_length: int
     amount_label: regex.Pattern
@@ -67,12 +70,14 @@ def _vocabulary() -> _Vocabulary:
         sentence_ends=text["sentence_ends"], part_ends=text["part_ends"], clause_ends=text["clause_ends"],
         count_units=tuple(count["units"]),
         link=regex.compile(count["link"]),
+        after_project_count=regex.compile(count["after_project_count"]),
         before_project=regex.compile(count["before_project"]),
         before_count=regex.compile(count["before_count"]),
         after_count=regex.compile(count["after_count"]),
-        evaluation_words=tuple(count["evaluation_words"]),
+        before_de=tuple(count["before_de"]),
         sentence_cues=tuple(count["sentence_cues"]),
         not_in_sentence=tuple(count["not_in_sentence"]),
+        not_in_clause=tuple(count["not_in_clause"]),
         subset_words=tuple(count["subset_words"]),
         max_label_length=text["max_label_length"],
         amount_label=regex.compile(data["amount"]["label"]),
@@ -88,29 +93,45 @@ def _vocabulary() -> _Vocabulary:
 
 
 class _Compact:
-    """The text without whitespace, with the way back to positions in the original text."""
+    """The text without whitespace, with the way back to positions in the original text (whitespace runs are
+    few, so positions are mapped through them rather than character by character)."""
 
     def __init__(self, text: str):
-        self.kept = [i for i, c in enumerate(text) if not c.isspace()]
-        self.text = "".join(text[i] for i in self.kept)
+        self.text = _SPACE.sub("", text)
+        self.run_ends: list[int] = []       # original end of each whitespace run
+        self.run_at: list[int] = []         # compact position where each run was
+        self.removed: list[int] = []        # whitespace removed up to the end of each run
+        removed = 0
+        for m in _SPACE.finditer(text):
+            self.run_at.append(m.start() - removed)
+            removed += m.end() - m.start()
+            self.run_ends.append(m.end())
+            self.removed.append(removed)
 
     def at(self, position: int) -> int:
-        return bisect_left(self.kept, position)
+        """The compact position of the first kept character at or after `position`."""
+        i = bisect_right(self.run_ends, position)
+        compact = position - (self.removed[i - 1] if i else 0)
+        return min(compact, self.run_at[i]) if i < len(self.run_at) else compact
+
+    def _original(self, index: int) -> int:
+        i = bisect_right(self.run_at, index)
+        return index + (self.removed[i - 1] if i else 0)
 
     def original(self, start: int, end: int) -> Span:
-        return self.kept[start], self.kept[end - 1] + 1
+        return self._original(start), self._original(end - 1) + 1
+
+
+@cache
+def _marks(characters: str) -> regex.Pattern:
+    return regex.compile(f"[{regex.escape(characters)}]")
 
 
 def _pieces(text: str, start: int, end: int, ends: str, cuts: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """[start, end) cut after each character of `ends` and before each position in `cuts`."""
-    pieces, begin = [], start
-    for i in range(start, end):
-        if i + 1 in cuts or text[i] in ends:
-            pieces.append((begin, i + 1))
-            begin = i + 1
-    if begin < end:
-        pieces.append((begin, end))
-    return pieces
+    bounds = sorted({m.end() for m in _marks(ends).finditer(text, start, end)} | {c for c in cuts if start < c < end}
+                    | {end})
+    return [(a, b) for a, b in zip([start] + bounds, bounds) if a < b]
 
 
 @dataclass(frozen=True)
@@ -148,7 +169,9 @@ class _Sentence:
         return self.text[start:p.start]
 
     def after(self, p: _Placed) -> str:
+        """The clause after the quantity, without the mark that ends it."""
         end = self.clauses[self.clause(p.start)][1]
+        end -= end > p.end and self.text[end - 1] in self.vocab.clause_ends
         return self.text[p.end:min(end, p.end + self.vocab.max_label_length)]
 
     def after_subset(self, p: _Placed) -> bool:
@@ -156,7 +179,8 @@ class _Sentence:
 
 
 def _is_count_quantity(q: Quantity, units: tuple[str, ...], in_form: bool) -> bool:
-    if q.value is None or q.value != q.value.to_integral_value() or q.value < 0:
+    """A whole number of 个/项 (or a bare number in a form) stated as it is: ≥10个 is a target."""
+    if q.value is None or q.value != q.value.to_integral_value() or q.value < 0 or q.comparison is not None:
         return False
     return (q.kind == "count" and q.unit in units) or (in_form and q.kind == "number")
 
@@ -173,37 +197,39 @@ def _grade(before: str, after: str, vocab: _Vocabulary) -> Optional[str]:
 def _is_count(before: str, after: str, vocab: _Vocabulary) -> bool:
     """项目…N个 with a budget project's words before 项目, or N个项目 after a verb of funds or evaluation."""
     at = before.rfind("项目")
-    if at >= 0 and vocab.link.fullmatch(before[at + 2:]):
+    if at >= 0 and vocab.link.fullmatch(before[at + 2:]) and vocab.after_project_count.match(after):
         left = before[:at]
         if vocab.before_project.search(left):
             return True
-        if left.endswith("的") and any(w in left for w in vocab.evaluation_words):
+        if left.endswith("的") and any(w in left for w in vocab.before_de):
             return True
     return bool(vocab.after_count.search(after) and vocab.before_count.search(before))
 
 
 def _classify(before: str, after: str, vocab: _Vocabulary) -> Optional[str]:
+    if any(w in before or w in after for w in vocab.not_in_clause):
+        return None
     grade = _grade(before, after, vocab)
     if grade:
         return f"projects.grade_count.{grade}"
     return "projects.count" if _is_count(before, after, vocab) else None
 
 
-def _stage_filter(sentence: str, offset: int, vocab: _Vocabulary):
-    """A test of a compact position: True unless the sentence names several stages and the position's is not 绩效自评."""
+def _stages(sentence: str, offset: int, vocab: _Vocabulary) -> Callable[[int], Optional[str]]:
+    """The stage a compact position of the sentence is stated for: the last stage named before it, else the first
+    named after it (对39个项目开展绩效自评), None where the sentence names none."""
     marks = [(m.start() + offset, vocab.stage_of[m.group()]) for m in vocab.stage_words.finditer(sentence)]
-    if len({stage for _, stage in marks}) < 2:
-        return lambda position: True
     starts = [p for p, _ in marks]
 
-    def in_self_evaluation(position: int) -> bool:
+    def stage(position: int) -> Optional[str]:
         i = bisect_right(starts, position) - 1
-        return i >= 0 and marks[i][1] == SELF_EVALUATION
-    return in_self_evaluation
+        return marks[max(i, 0)][1] if marks else None
+    return stage
 
 
-def _read_sentence(text: str, start: int, end: int, placed: list[_Placed], vocab: _Vocabulary) -> list[tuple[str, _Placed]]:
-    """(field, quantity) of one sentence of the compact text."""
+def _read_sentence(text: str, start: int, end: int, placed: list[_Placed],
+                   vocab: _Vocabulary) -> list[tuple[str, _Placed, Optional[str]]]:
+    """(field, quantity, stage) of one sentence of the compact text."""
     sentence = text[start:end]
     if not any(w in sentence for w in vocab.sentence_cues) or any(w in sentence for w in vocab.not_in_sentence):
         return []
@@ -234,8 +260,8 @@ def _read_sentence(text: str, start: int, end: int, placed: list[_Placed], vocab
         if p.quantity.kind == "score" and p.quantity.value is not None and vocab.average_label.search(s.before(p)):
             if s.part(p.start) in count_parts or "项目" in s.before(p):
                 found.append(("projects.average_score", p))
-    keep = _stage_filter(sentence, start, vocab)
-    return sorted((f for f in found if keep(f[1].start)), key=lambda f: f[1].start)
+    stage = _stages(sentence, start, vocab)
+    return sorted(((field, p, stage(p.start)) for field, p in found), key=lambda f: f[1].start)
 
 
 def _read_form(q: Quantity, vocab: _Vocabulary) -> Optional[str]:
@@ -251,7 +277,7 @@ def find_project_values(text: str, quantities: list[Quantity], sections: list[Se
     vocab = _vocabulary()
     compact = _Compact(text)
     headings = frozenset(compact.at(p) for s in sections for p in s.heading_span)
-    values = []
+    staged: list[tuple[ProjectValue, Optional[str]]] = []
     prose = [_Placed(q, compact.at(q.span[0]), compact.at(q.span[1])) for q in quantities if q.cell is None]
     starts = [p.start for p in prose]
     for start, end in _pieces(compact.text, 0, len(compact.text), vocab.sentence_ends, headings):
@@ -259,8 +285,11 @@ def find_project_values(text: str, quantities: list[Quantity], sections: list[Se
             continue
         placed = prose[bisect_left(starts, start):bisect_left(starts, end)]
         sentence = compact.original(start, end)
-        values += [ProjectValue(field, p.quantity, sentence)
-                   for field, p in _read_sentence(compact.text, start, end, placed, vocab)]
+        staged += [(ProjectValue(field, p.quantity, sentence), stage)
+                   for field, p, stage in _read_sentence(compact.text, start, end, placed, vocab)]
+    if len({stage for _, stage in staged} - {None}) > 1:  # figures per stage: the self-evaluation's are the facts
+        staged = [(v, stage) for v, stage in staged if stage in (None, SELF_EVALUATION)]
+    values = [v for v, _ in staged]
     for q in quantities:
         if q.cell is not None and (field := _read_form(q, vocab)):
             values.append(ProjectValue(field, q, q.span, "form_cell"))

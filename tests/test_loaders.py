@@ -66,6 +66,15 @@ def test_pdf_merged_header_cells():
     assert {("收入", 1, 2), ("支出", 1, 2), ("本年收入合计", 2, 1)} <= merged
 
 
+def test_pdf_numbers_on_a_shifted_baseline_stay_in_their_sentence():
+    path = REALDOCS / "上海普陀区财政局_2024_部门决算.pdf"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    text = _load(path).text
+    assert ("的2024年度项目4个，涉及预算金额598.42万元，平均得分99.43分（其中，绩效评级为" in text,
+            "上海市普陀区财政局2024年度无政府性基金预算财政拨款收入和支出。" in text) == (True, True)
+
+
 def test_markdown_report_meta():
     path = REALDOCS / "河南省人社厅_2021-2024省级职业技能竞赛经费_项目绩效评价报告.md"
     if not path.exists():

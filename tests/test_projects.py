@@ -2,11 +2,12 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, strategies as st
 
 import extractor
 from conftest import SHARED
 from extractor.evaluate import evaluate
-from extractor.projects import find_project_values
+from extractor.projects import _Compact, find_project_values
 
 D = Decimal
 REALDOCS = SHARED / "realdocs"
@@ -40,6 +41,8 @@ SENTENCES = [
     ("编报绩效目标的2024年度项目40个，涉及预算金额500万元；绩效自评的2024年度项目38个，涉及预算金额480万元，平均得分95分。",
      [("projects.count", "38个", "38"), ("projects.amount", "480万元", "4800000"),
       ("projects.average_score", "95分", "95")]),
+    ("编报绩效目标的项目40个，涉及资金500万元。开展绩效监控的项目40个。开展绩效自评的项目38个，涉及资金480万元。",
+     [("projects.count", "38个", "38"), ("projects.amount", "480万元", "4800000")]),
     ("本年度对12个项目开展绩效自评，涉及资金350万元，平均得分92.5分。",
      [("projects.count", "12个", "12"), ("projects.amount", "350万元", "3500000"),
       ("projects.average_score", "92.5分", "92.5")]),
@@ -51,8 +54,18 @@ SENTENCES = [
     ("本年度对5个项目开展绩效评价，3个项目评为优秀，2个项目评为良好。",
      [("projects.count", "5个", "5"), ("projects.grade_count.excellent", "3个", "3"),
       ("projects.grade_count.good", "2个", "2")]),
+    ("共对15个项目进行了绩效自评，自评结果为优的12个，良的3个。",
+     [("projects.count", "15个", "15"), ("projects.grade_count.excellent", "12个", "12"),
+      ("projects.grade_count.good", "3个", "3")]),
+    ("本年度绩效自评项目8个，其中优秀等次6个，良好等次2个。",
+     [("projects.count", "8个", "8"), ("projects.grade_count.excellent", "6个", "6"),
+      ("projects.grade_count.good", "2个", "2")]),
+    ("纳入2024年部门预算的项目45个，预算资金1.2亿元。",
+     [("projects.count", "45个", "45"), ("projects.amount", "1.2亿元", "120000000")]),
     ("自评项目数量为十二个，全部项目平均得分为96分。",
      [("projects.count", "十二个", "12"), ("projects.average_score", "96分", "96")]),
+    ("项目数量：12个，涉及资金：300万元。", [("projects.count", "12个", "12"), ("projects.amount", "300万元", "3000000")]),
+    ("本年度预算安排实施项目共8个已全部完成。", [("projects.count", "8个", "8")]),
     # negatives: a subset, construction projects an agency manages, counts inside indicator targets
     ("本局共实施项目12个，涉及资金300万元，其中3个项目已完成验收。",
      [("projects.count", "12个", "12"), ("projects.amount", "300万元", "3000000")]),
@@ -62,13 +75,23 @@ SENTENCES = [
     ("我区第一、二批省市重点项目共25个，兑现开复工项目21个，累计完成投资48.38亿元。", []),
     ("对全区68个重点项目制定了全年目标任务，项目资金到位。", []),
     ("数量指标：完成项目10个，实际完成10个。", []),
+    ("数量指标\t项目个数\t≥10个\t12个，资金到位。", []),
+    ("本年度资金支出涉及项目≥10个。", []),
+    ("本年度对12个项目开展绩效自评，自评内容包括绩效指标完成情况。", [("projects.count", "12个", "12")]),
     ("本年度资金支出完成项目10个。", []),
     ("本年度新建项目5个，项目资金200万元。", []),
+    ("我局负责建设的项目6个，资金到位率100%。", []),
+    ("项目共涉及5个乡镇，资金100万元。", []),
+    ("实施项目库管理，入库项目156个，预算资金3亿元。", []),
     ("基本建设项目3个，预算资金500万元。", []),
     ("编报绩效目标的2024年度项目39个，涉及预算金额4415.48万元；绩效跟踪评价的2024年度项目39个，涉及预算金额4415.48万元。", []),
     ("项目绩效自评报告精品15篇", []),
     ("本项目由基本支出和项目支出两个部分构成，预算资金100万元。", []),
     ("其中的项目3个已完成，资金到位。", []),
+    ("项目共有3个阶段，资金100万元。", []),
+    ("资金共涉及12个项目点。", []),
+    ("本项目共涉及3个子项目，资金100万元。", []),
+    ("资金用于支持5个项目建设。", []),
 ]
 
 
@@ -91,7 +114,7 @@ def test_evidence_is_the_sentence():
     ]
 
 
-FORM = "项目情况 |\n项目个数 | 12 |\n优秀项目数 | 10 |\n良好项目数 | 2 |\n在建项目个数 | 7 |\n"
+FORM = "项目情况 |\n项目个数 | 12 |\n优秀项目数 | 10 |\n良好项目数 | 2 |\n在建项目个数 | 7 |\n项目个数指标 | 9 |\n"
 
 
 def test_form_cells():
@@ -133,3 +156,13 @@ def test_final_accounts_pdfs(name, count, amount, average, excellent):
 def test_corpus_dev_projects(corpus_dev):
     counts = evaluate(corpus_dev).totals()["projects"]
     assert (counts.tp, counts.fp, counts.fn) == (3, 0, 0)
+
+
+@given(st.text(alphabet="项目12个 \n\t\u3000。，", max_size=40))
+def test_compact_positions_map_back(text):
+    compact = _Compact(text)
+    kept = [i for i, c in enumerate(text) if not c.isspace()]
+    assert compact.text == "".join(text[i] for i in kept)
+    positions = range(len(text) + 1)
+    assert [compact.at(p) for p in positions] == [sum(1 for i in kept if i < p) for p in positions]
+    assert [compact.original(i, i + 1) for i in range(len(kept))] == [(i, i + 1) for i in kept]
