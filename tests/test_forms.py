@@ -12,7 +12,8 @@ from forms.render import RENDERINGS, FontMissing, Rendering, fused_line, text_of
 from forms.templates import FIXTURES, FormFixture
 
 CASES = [pytest.param(f, r, id=f"{f.id}.{r.id}") for f in FIXTURES for r in RENDERINGS]
-UNREAD_ROWS = [pytest.param(f, label, id=f"{f.id}.{label}") for f in FIXTURES for label in f.unread_when_fused]
+UNREAD_ROWS = [pytest.param(f, label, id=f"{f.id}.row{n}")
+               for f in FIXTURES for n, label in enumerate(f.unread_when_fused, 1)]
 FUSED = next(r for r in RENDERINGS if r.number == 5)
 
 
@@ -151,3 +152,24 @@ def test_henan_score_table_read_as_categories():
     assert [c for c in got if c in expected] == expected
     assert report.evaluation.total_score.value == Decimal("65.00")
     assert report.report.department.value == "河南省人力资源和社会保障厅"
+
+
+# 决算 PDFs whose tables all agree (every yuan is 财政拨款): 收入支出决算总表, 支出决算表 and the 财政拨款 tables give
+# one value per field, so any other value for these fields is a label paired with the wrong number.
+FINAL_ACCOUNTS = [
+    pytest.param("上海普陀区委社会工作部_2024_部门决算.pdf",
+                 {"budget.total.actual": {Decimal("3078200")}, "budget.basic.actual": {Decimal("1055800")},
+                  "budget.project.actual": {Decimal("2022400")}}, id="putuo-social-work"),
+    pytest.param("上海普陀区财政局_2024_部门决算.pdf",
+                 {"budget.total.actual": {Decimal("29400500")}, "budget.basic.actual": {Decimal("23369100")},
+                  "budget.project.actual": {Decimal("6031400")}}, id="putuo-finance"),
+]
+
+
+@pytest.mark.parametrize("name, expected", FINAL_ACCOUNTS)
+def test_final_accounts_spending_read_from_their_tables(name, expected):
+    path = REALDOCS / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    report = extractor.extract(path)
+    assert {field: {f.value for f in report.facts if f.field == field} for field in expected} == expected
