@@ -42,6 +42,7 @@ class _Rules:
     columns: dict[str, str]        # column word -> role
     row_pattern: regex.Pattern
     rows: dict[str, str]           # row label -> subject
+    measures: dict[str, list[str]]  # subject -> the measures it has
     ends: regex.Pattern
     empty: frozenset[str]
     header_unit: regex.Pattern
@@ -60,7 +61,7 @@ def _rules() -> _Rules:
         row_chars=data["row_chars"], department_words=data["department_words"],
         budget_is_adjusted=data["budget_is_adjusted"],
         header=regex.compile(patterns.alternation(columns)), columns=columns,
-        row_pattern=regex.compile(patterns.alternation(rows)), rows=rows,
+        row_pattern=regex.compile(patterns.alternation(rows)), rows=rows, measures=data["measures"],
         ends=regex.compile(patterns.alternation(data["ends"]["words"])),
         empty=frozenset(data["cells"]["empty"]),
         header_unit=regex.compile(patterns.load("fields")["header_units"]["pattern"]),
@@ -87,6 +88,7 @@ class FormReading:
     rows: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[ReadWarning] = field(default_factory=list)
     tables: list[FormTable] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)   # the funds row scored as an indicator
 
 
 class _Squeezed:
@@ -357,9 +359,11 @@ def _rendering(text: str, header: _Header, end: int) -> int:
     return 5
 
 
-def _values_after(text: str, end: int, limit: int) -> tuple[str, int]:
-    """The row's value part after its label: up to the first words after the first digit, at most `limit`."""
-    segment = text[end:end + limit]
+def _values_after(text: str, end: int, limit: int, stop: int) -> tuple[str, int]:
+    """The row's value part after its label: up to the first words after the first digit, at most `limit`
+    characters after the blanks that follow the label, never past `stop`."""
+    gap = regex.match(r"[ \t|:：]*", text[end:end + 400])
+    segment = text[end:min(stop, end + gap.end() + limit)]
     values_start = regex.search(r"\d", segment)
     words = regex.search(r"[\p{Han}--[无]]", segment[values_start.start():], regex.V1) if values_start else None
     if words:
@@ -372,7 +376,7 @@ def _read_total_row(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
     rules = _rules()
     for m in rules.total_row.finditer(squeezed.text):
         start, end = squeezed.span(m.start(), m.end())
-        segment, row_end = _values_after(text, end, rules.row_chars)
+        segment, row_end = _values_after(text, end, rules.row_chars, len(text))
         if not regex.match(r"[\s|\t:：]*\d", segment) or text[row_end:row_end + 1] in ("分", "%"):
             continue
         cells = [c for text_, at in _runs(segment, end) if (c := _cell(text_, at)) and c.value is not None]
@@ -386,8 +390,10 @@ def _read_total_row(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
         q = _quantity(score, "score", None)
         reading.quantities.append(q)
         reading.rows.append((start, row_end))
+        # the form of the funds block above it (A or B), else the indicator table is form D
+        form = next((t.form for t in reversed(reading.tables) if t.header[0] < start), "D")
         reading.facts.append(FormFact("evaluation.total_score", q,
-                                      Evidence(kind="form_cell", form=None, row=m.group(), column=None)))
+                                      Evidence(kind="form_cell", form=form, row=m.group(), column=None)))
         return
 
 
@@ -396,7 +402,6 @@ def read_forms(text: str) -> FormReading:
     rules = _rules()
     squeezed = _Squeezed(text)
     reading = FormReading()
-    _read_total_row(text, squeezed, reading)
     for header in _headers(text, squeezed):
         first = bisect_left(squeezed.offsets, header.end)
         last = bisect_left(squeezed.offsets, header.end + rules.block_chars)
@@ -415,8 +420,7 @@ def read_forms(text: str) -> FormReading:
         for i, (m, (start, end)) in enumerate(zip(labels, spans)):
             subject = rules.rows[m.group()]
             row_end = spans[i + 1][0] if i + 1 < len(spans) else region_end
-            row_end = min(row_end, end + rules.row_chars)
-            segment, row_end = _values_after(text, end, row_end - end)
+            segment, row_end = _values_after(text, end, rules.row_chars, row_end)
             if subject != "breakdown" and not regex.match(r"[\s:：|\t]*[\d—\-－/]", segment):
                 continue    # a label inside words (项目支出绩效...), not a row
             if subject == "breakdown" or subject in seen_subjects:
@@ -442,7 +446,11 @@ def read_forms(text: str) -> FormReading:
                     continue
                 reading.quantities.append(q)
                 evidence = Evidence(kind="form_cell", form=form, row=m.group(), column=column_words.get(role))
-                if role in ("weight", "score"):
+                if role in ("weight", "score") or role not in rules.measures[subject]:
                     continue
                 reading.facts.append(FormFact(f"budget.{subject}.{role}", q, evidence))
+            scored = {r: cells[r].value for r in ("weight", "score") if r in cells and cells[r].value is not None}
+            if "weight" in scored:
+                reading.indicators.append({"name": m.group(), "number": None, "span": (start, end), **scored})
+    _read_total_row(text, squeezed, reading)
     return reading

@@ -106,8 +106,8 @@ def _category_at(sections: list[Section], categories: list[Category], position: 
 def _prose_indicator(document: Document, block: Block, quantities: _Quantities) -> Optional[dict]:
     start, end = block.span
     line = document.text[start:end]
-    if not is_item_line(line):
-        return None
+    if not is_item_line(line) or not regex.search(r"\d", line):
+        return None     # a header row of label words, not an item
     marker = heading_marker(line)
     number, body = (marker[1], marker[2]) if marker else (None, 0)
     labels = _labels_in(line)
@@ -141,15 +141,22 @@ def _role_of_header(text: str) -> Optional[str]:
 
 
 def _grid_rows(block: Block) -> list[dict[str, Cell]]:
-    """Data rows of a table with a real grid: a merged cell covers every row and column it spans."""
-    roles: dict[int, str] = {}
+    """Data rows of a table with a real grid, below the first row that names enough indicator roles (a form
+    may hold its funds block above the indicators): a merged cell covers every row and column it spans."""
+    by_row: dict[int, list[Cell]] = {}
     for cell in block.cells:
-        role = _role_of_header(cell.text) if cell.row == 0 else None
-        if role and role not in roles.values():
-            roles[cell.col] = role
-    if len(roles) < _rules()["table"]["min_header_labels"]:
+        by_row.setdefault(cell.row, []).append(cell)
+    for header_row in sorted(by_row):
+        roles: dict[int, str] = {}
+        for cell in by_row[header_row]:
+            role = _role_of_header(cell.text)
+            if role and role not in roles.values():
+                roles[cell.col] = role
+        if len(roles) >= _rules()["table"]["min_header_labels"] and "name" in roles.values():
+            break
+    else:
         return []
-    rows = sorted({c.row for c in block.cells} - {0})
+    rows = [r for r in sorted(by_row) if r > header_row]
     return [{role: cell for col, role in roles.items() if (cell := block.cell_covering(row, col))} | {"_row": row}
             for row in rows]
 
@@ -189,9 +196,17 @@ def _flattened_rows(block: Block) -> list[dict[str, Cell]]:
     return found
 
 
+def _one_cell_rows(block: Block) -> bool:
+    """A '|' table whose rows hold one cell each: cells one per line (rendering 3), read as text rows."""
+    rows = {c.row for c in block.cells}
+    return block.flattened and len(block.cells) < 1.5 * len(rows)
+
+
 def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict], list[Category]]:
     weight_in_name = regex.compile(_rules()["table"]["weight_in_name"])
     indicators, categories = [], []
+    if _one_cell_rows(block):
+        return [], []
     for cells in (_flattened_rows(block) if block.flattened else _grid_rows(block)):
         row = cells.pop("_row")
         found: dict = {}
@@ -204,8 +219,9 @@ def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict]
                     categories.append(Category(id="", name=found[role], level=1 if role == "category" else 2,
                                                weight=Decimal(m.group(1)), span=cell.span))
         name_cell = cells.get("name")
-        if name_cell is None or name_cell.row != row or not name_cell.text.strip():
-            continue
+        if name_cell is None or name_cell.row != row or not name_cell.text.strip() or \
+                (name_cell.colspan > 1 and not block.flattened):
+            continue    # a 总分 | 100 | score row spans the name column: not an indicator
         marker = heading_marker(name_cell.text)
         found["number"] = marker[1] if marker else None
         found["name"] = name_cell.text[marker[2]:].strip() if marker else name_cell.text.strip()
@@ -237,18 +253,67 @@ def _text_headers(text: str) -> list[tuple[list[str], int]]:
     rules = _rules()
     kept = [i for i, c in enumerate(text) if not c.isspace() and c != "|"]
     squeezed = "".join(text[i] for i in kept)
-    headers, run, last_end = [], [], -1
+    headers, run, first_start, last_end = [], [], -1, -1
     for role, start, end in _labels_in(squeezed) + [("", len(squeezed) + 10**6, 0)]:
-        if run and (start - last_end > rules["text_table"]["max_gap"] or role in run or
+        if run and (start - last_end > rules["text_table"]["max_gap"] or
                     regex.search(r"\d", squeezed[last_end:start])):
-            if len(run) >= rules["table"]["min_header_labels"] and "name" in run:
-                headers.append((run, kept[last_end - 1] + 1))
+            if len(run) >= rules["table"]["min_header_labels"] and "name" in [r for r, _ in run]:
+                headers.append(([r for r, _ in run], kept[first_start], kept[last_end - 1] + 1))
             run = []
         if role:
-            run.append(role)
+            roles = [r for r, _ in run]
+            if role in roles:   # a stray label before the header (完成情况 of 年度总体目标完成情况)
+                run = run[roles.index(role) + 1:]
+            run.append((role, start))
+            first_start = run[0][1]
             last_end = end
     return headers
 
+
+def _text_rows(text: str, start: int, width: int, ends: tuple[str, ...], max_lines: int,
+               one_per_line: bool) -> list[list[tuple[str, int]]]:
+    """The rows after a text header. A row is a line of cells, or, where the header stood one cell per line
+    (FORMS.md rendering 3), the cells of `width` lines after the name: empty lines and lone '|' are empty cells."""
+    lines, offset = [], start
+    for line in text[start:].split("\n")[:max_lines]:
+        lines.append((line, offset))
+        offset += len(line) + 1
+    rows: list[list[tuple[str, int]]] = []
+    if not one_per_line:
+        for line, at in lines:
+            cells = _split_cells(line, at)
+            if cells and (cells[0][0].startswith(ends) or _text_headers(line)):
+                break
+            if cells:
+                rows.append(cells)
+        return rows
+    row: list[tuple[str, int]] = []
+    needed = None
+    for line, at in lines:
+        cell = line.strip().rstrip("|").strip()
+        cell_at = at + line.index(cell) if cell else at
+        if needed is None:
+            if not cell:
+                continue
+            if cell.startswith(ends):
+                break
+            row.append((cell, cell_at))
+            if not _is_group_word(cell):
+                needed = width
+            continue
+        row.append((cell, cell_at))
+        needed -= 1
+        if needed == 0:
+            rows.append([c for c in row if c[0]])
+            row, needed = [], None
+    return rows
+
+
+def _is_group_word(cell: str) -> bool:
+    """A category or sub-category cell (产出指标(50分), 数量指标), which stands before an indicator's name."""
+    rules = _rules()["text_table"]
+    word = regex.sub(_rules()["table"]["weight_in_name"], "", cell).strip()
+    return word in rules["categories"] or word in rules["subcategories"] or not word
 
 def _split_cells(line: str, offset: int) -> list[tuple[str, int]]:
     """Cells of a text row: separated by tabs, '|' or spaces; (text, start)."""
@@ -269,21 +334,17 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
     text = document.text
     weight_in_name = regex.compile(_rules()["table"]["weight_in_name"])
     categories_words, subcategory_words = set(rules["categories"]), set(rules["subcategories"])
-    table_spans = [b.span for b in document.blocks if b.kind == "table"]
+    table_spans = [b.span for b in document.blocks if b.kind == "table" and not _one_cell_rows(b)]
     found, categories = [], []
-    for roles, header_end in _text_headers(text):
+    for roles, header_start, header_end in _text_headers(text):
         if any(s <= header_end <= e for s, e in table_spans):
             continue
         values = roles[roles.index("name") + 1:]
         line_start = text.find("\n", header_end) + 1 if "\n" in text[header_end:] else len(text)
         category = subcategory = None
-        for line in text[line_start:].split("\n")[:rules["max_lines"]]:
-            offset, line_start = line_start, line_start + len(line) + 1
-            cells = _split_cells(line, offset)
-            if not cells:
-                continue
-            if cells[0][0].startswith(tuple(rules["ends"])) or _text_headers(line):
-                break
+        one_per_line = text.count("\n", header_start, header_end) >= len(roles) - 1
+        for cells in _text_rows(text, line_start, len(values), tuple(rules["ends"]), rules["max_lines"],
+                                one_per_line):
             while cells:
                 word = weight_in_name.sub("", cells[0][0]).strip()
                 m = weight_in_name.search(cells[0][0])
@@ -338,12 +399,14 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
     return found, categories
 
 
-def read_indicators(document: Document, sections: list[Section],
-                    quantities: list[Quantity]) -> tuple[list[Category], list[Indicator]]:
+def read_indicators(document: Document, sections: list[Section], quantities: list[Quantity],
+                    scored_form_rows: list[dict]) -> tuple[list[Category], list[Indicator]]:
     """Categories and indicators in document order; an indicator's category is its table cell or its heading."""
     quantities = _Quantities(quantities)
     categories = categories_from_headings(document, sections, quantities)
     rows, text_categories = _text_table_indicators(document, quantities)
+    text_categories = [c for i, c in enumerate(text_categories) if c.name not in {d.name for d in text_categories[:i]}]
+    rows += [dict(row) for row in scored_form_rows]
     categories += text_categories
     for block in document.blocks:
         if block.kind == "table":

@@ -62,7 +62,7 @@ def build_report(document: Document, source: Source) -> Report:
     found = merge_quantities(find_quantities(text), forms.quantities)
     quantities, evidence = label_quantities(document, annotate(document, found), sections, subjects, forms)
     facts = facts_from(quantities, evidence) + project_facts(text, quantities, sections)
-    categories, indicators = read_indicators(document, sections, quantities)
+    categories, indicators = read_indicators(document, sections, quantities, forms.indicators)
     evaluation = Evaluation(total_score=total_score(facts), grade=find_grade(text), categories=categories,
                             indicators=indicators)
     problems, measures = find_findings(document, sections)
