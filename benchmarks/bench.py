@@ -113,7 +113,7 @@ def compare_seconds(tmp: Path, documents: int = 10_000) -> None:
     import duckdb
 
     from extractor.compare import comparison
-    from extractor.tables import TABLES
+    from extractor.export import TABLES
 
     folder = tmp / "store"
     folder.mkdir()
