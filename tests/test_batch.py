@@ -6,12 +6,15 @@ import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from conftest import CORPUS
-from extractor.batch import BatchSettings, run_batch
+from extractor import batch
+from extractor.batch import BatchSettings, run_batch, version_key
 
 SLOW_TEXT = "预算98.56万元，实际支出135.79万元，完成预算安排的133.77%。\n" * 20000  # ~5 s to extract
 
@@ -134,3 +137,39 @@ def test_batch_cli_prints_a_summary(tree, tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 1  # some files failed
     assert "failed 3 (CorruptDocument 1, EmptyDocument 1, UndecodableText 1)" in result.stderr.splitlines()[-1]
+
+
+def test_version_key_hashes_the_installed_code(tmp_path):
+    package = Path(batch.__file__).parent
+    code = tmp_path / "extractor"
+    shutil.copytree(package, code, ignore=shutil.ignore_patterns("__pycache__"))
+    before = version_key(code)
+    assert before == version_key(package)
+    (code / "load" / "text.py").write_text((code / "load" / "text.py").read_text(encoding="utf-8") + "\n# edit\n",
+                                          encoding="utf-8")
+    assert version_key(code) != before
+
+
+def test_batch_resumed_after_a_code_change_extracts_again(tree, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = run_batch([str(tree)], out, BatchSettings(workers=1))
+    monkeypatch.setattr(batch, "version_key", lambda: "after-an-edit")
+    again = run_batch([str(tree)], out, BatchSettings(workers=1))
+    assert (again.done, again.skipped) == (first.done, 0)
+    records = _lines(out / "records.jsonl")
+    assert {r["batch_version"] for r in records} == {"after-an-edit"} and len(records) == first.done
+
+
+def test_batch_keeps_every_digit(tmp_path):
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "big.txt").write_text("基本支出预算安排1234567890123456.78元，完成率0.3%。", encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([str(root)], out, BatchSettings(workers=1))
+    line = (out / "records.jsonl").read_text(encoding="utf-8")
+    assert '"value":1234567890123456.78,' in line and '"value":0.3,' in line
+    with duckdb.connect(str(out / "reports.duckdb"), read_only=True) as con:
+        values = con.execute("SELECT value, typeof(value) FROM quantities ORDER BY span_start").fetchall()
+        assert values == [(Decimal("1234567890123456.78"), "DECIMAL(38,8)"), (Decimal("0.3"), "DECIMAL(38,8)")]
+        parquet = con.execute(f"SELECT field, value, typeof(value) FROM '{out / 'facts.parquet'}'").fetchall()
+    assert parquet == [("budget.basic.planned", Decimal("1234567890123456.78"), "DECIMAL(38,8)")]
