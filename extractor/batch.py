@@ -1,8 +1,8 @@
 """Extract a whole archive: parallel, resumable, bounded per file, never stopped by a bad file.
 
 State lives in the output folder itself: records.jsonl (one line per distinct document, keyed by content hash
-and a hash of the installed code and patterns) and errors.jsonl. A run reads them first and extracts only what is missing, so a run
-killed at any moment resumes without loss or duplicates. The tables (facts.csv, facts.parquet,
+and a hash of the installed code and patterns) and errors.jsonl. A run reads them first and extracts only what
+is missing, so a run killed at any moment resumes without loss or duplicates. The tables (facts.csv, facts.parquet,
 reports.duckdb) are rebuilt from records.jsonl at the end of every run and replaced atomically.
 """
 from __future__ import annotations
@@ -47,7 +47,8 @@ class Summary:
         rate = self.done / self.seconds if self.seconds else 0.0
         failed = ", ".join(f"{k} {v}" for k, v in sorted(self.failed.items())) or "none"
         return (f"files {self.total}: extracted {self.done}, already done {self.skipped}, identical copies "
-                f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}); {self.seconds:.1f} s, {rate:.1f} files/s")
+                f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}); {self.seconds:.1f} s, "
+                f"{rate:.1f} files/s")
 
     def extraction_rate(self) -> float:
         """Documents per second while extracting (start-up and the final tables left out)."""
@@ -101,7 +102,7 @@ def _worker(connection, memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    out_of_memory = ("error", ("MemoryLimit", f"needed more than {memory_mb} MB"))
+    out_of_memory: tuple[str, object] = ("error", ("MemoryLimit", f"needed more than {memory_mb} MB"))
     try:
         connection.send("ready")  # imports done: the pool starts its clock and its work after this
         while True:
@@ -320,8 +321,8 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
         while queue or any(w["task"] is not None for w in pool.workers):
             for worker in pool.idle():
                 if queue:
-                    path, sha = queue.pop()
-                    pool.submit(worker, (path, sha), {"batch_version": version, "paths": by_hash[sha]})
+                    source, sha = queue.pop()
+                    pool.submit(worker, (source, sha), {"batch_version": version, "paths": by_hash[sha]})
             for (path, sha), status, payload in pool.results():
                 if status == "ok":
                     record_lines.line(payload)

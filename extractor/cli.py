@@ -84,7 +84,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     threshold = SEVERITY_ORDER.get(args.fail_on)
     worst, failures = -1, 0
-    rows = []
+    rows: list = []  # JSON objects with --json, else finding tuples
     for path in args.files:
         try:
             report = extract(path)
@@ -225,7 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-misses", action="store_true", help="list every miss and false hit with context")
     p.set_defaults(run=cmd_eval)
 
-    p = commands.add_parser("batch", help="extract a directory tree: parallel, resumable, with tables and a DuckDB store")
+    p = commands.add_parser("batch",
+                            help="extract a directory tree: parallel, resumable, with tables and a DuckDB store")
     p.add_argument("roots", nargs="+", metavar="DIR")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder (also the resume state)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from .document import Block, Document
-from .record import Report
+from .record import Category, Indicator, Report
 
 KIND_COLOURS = {
     "amount": "#ffe08a", "percent": "#b5e3ff", "percentage_point": "#cfe8ff", "score": "#c8f0c0",
@@ -62,7 +62,7 @@ def _block(document: Document, block: Block, quantities: list, heading_levels: d
         rows: dict[int, list] = defaultdict(list)
         for cell in block.cells:
             rows[cell.row].append(cell)
-        cells = [[{"rowspan": c.rowspan, "colspan": c.colspan, "pieces": _pieces(text, *c.span, inside)}
+        cells = [[{"rowspan": c.rowspan, "colspan": c.colspan, "pieces": _pieces(text, c.span[0], c.span[1], inside)}
                   for c in sorted(rows[r], key=lambda c: c.col)] for r in sorted(rows)]
         return {"index": block.index, "rows": cells}
     level = heading_levels.get(block.span[0])
@@ -82,7 +82,8 @@ def _block_ids(document: Document, spans: list[tuple[int, int]]) -> list[str]:
 def _evidence(document: Document, report: Report) -> dict[str, list[str]]:
     """Element ids to mark for each fact, indicator, category and check."""
     ev = report.evaluation
-    scored = {i.id: i for i in [*ev.categories, *ev.indicators]}
+    items: list[Category | Indicator] = [*ev.categories, *ev.indicators]
+    scored = {i.id: i for i in items}
     sections = {s.id: s for s in report.sections}
     evidence: dict[str, list[str]] = {}
     for n, fact in enumerate(report.facts):

@@ -5,6 +5,7 @@ Run by `make wheel-check`; needs the package registry (pip installs the declared
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,9 @@ import importlib, pkgutil, extractor
 names = [m.name for m in pkgutil.walk_packages(extractor.__path__, "extractor.")]
 for name in names:
     importlib.import_module(name)
+from extractor.pipeline import extract_document
+from extractor.review import render_page
+assert "<mark" in render_page(*extract_document("report.txt"))
 print(len(names), "modules imported from", extractor.__file__)
 """
 
@@ -33,6 +37,7 @@ def main() -> int:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         python = venv / "bin" / "python"
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", f"{wheel}[{EXTRAS}]"], check=True)
+        shutil.copy(ROOT / "corpus" / "seed.txt", tmp_path / "report.txt")
         subprocess.run([str(python), "-c", PROBE], check=True, cwd=tmp)
         subprocess.run([str(venv / "bin" / "extractor"), "--version"], check=True, cwd=tmp)
     print(f"wheel check passed in {time.monotonic() - started:.0f} s")

@@ -64,7 +64,8 @@ def test_second_run_does_nothing_and_changed_file_is_redone(tree, tmp_path):
     changed = run_batch([str(tree)], out, BatchSettings(workers=2))
     assert changed.done == 1
     records = _lines(out / "records.jsonl")
-    assert len(records) == len({r["source"]["sha256"] for r in records}) == first.done + 1  # the copy keeps the old text
+    # the copy keeps the old text
+    assert len(records) == len({r["source"]["sha256"] for r in records}) == first.done + 1
 
 
 def test_slow_file_times_out_and_the_batch_goes_on(tmp_path):
@@ -119,7 +120,8 @@ def test_duckdb_tables_join_and_agree_with_records(tree, tmp_path):
                               "WHERE d.doc_id IS NULL").fetchone()[0]
         assert orphans == 0
         assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == sum(len(r["facts"]) for r in records)
-        assert con.execute("SELECT count(*) FROM quantities").fetchone()[0] == sum(len(r["quantities"]) for r in records)
+        quantities = con.execute("SELECT count(*) FROM quantities").fetchone()[0]
+        assert quantities == sum(len(r["quantities"]) for r in records)
         seed_rate = con.execute("SELECT f.value FROM facts f JOIN documents d USING (doc_id) WHERE d.path LIKE "
                                 "'%seed.txt' AND f.field = 'budget.basic.execution_rate'").fetchall()
         assert [float(v) for (v,) in seed_rate] == [133.77]

@@ -114,8 +114,8 @@ def test_grade_severity_follows_where_the_bands_come_from():
 def test_rules_can_be_disabled():
     report = extractor.extract(CORPUS / "seed.txt")
     kept = run_checks(report, disabled=["numbering_has_no_gaps", "rate_equals_ratio"])
-    assert {c.rule for c in kept} == set(RULE_IDS) - {"numbering_has_no_gaps", "rate_equals_ratio", "same_fact_same_value",
-                                                      "grade_matches_score", "ocr_confidence"}
+    assert {c.rule for c in kept} == set(RULE_IDS) - {"numbering_has_no_gaps", "rate_equals_ratio",
+                                                      "same_fact_same_value", "grade_matches_score", "ocr_confidence"}
     with pytest.raises(ValueError, match="unknown rule"):
         run_checks(report, disabled=["no_such_rule"])
 

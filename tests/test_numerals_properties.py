@@ -2,7 +2,8 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractor import find_quantities
 from extractor.numerals import parse_numeral, write_chinese, write_circled

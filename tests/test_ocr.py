@@ -94,7 +94,8 @@ def test_batch_ocrs_an_image_only_pdf_beside_born_digital_files(tmp_path):
     make_scan(SEED[:SEED.index("在职人员9人") + 20], archive / "scan.pdf", dpi=150)
     summary = run_batch([str(archive)], tmp_path / "out", BatchSettings(workers=2))
     assert (summary.done, dict(summary.failed)) == (2, {})
-    records = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines = (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
     [scan] = [r for r in records if r["source"]["path"].endswith("scan.pdf")]
     assert Counter(q["kind"] for q in scan["quantities"])["count"] >= 1  # 在职人员9人 was read
     assert all(q["confidence"] is not None for q in scan["quantities"])

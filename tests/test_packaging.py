@@ -30,6 +30,7 @@ def test_installed_wheel_finds_its_patterns(tmp_path):
         z.extractall(site)
     assert (site / "extractor" / "patterns" / "units.toml").is_file()
     assert (site / "extractor" / "py.typed").is_file()
+    assert (site / "extractor" / "templates" / "page.html.j2").is_file()
     info = site / f"budget_report_extractor-{extractor.__version__}.dist-info"
     assert (info / "licenses" / "LICENSE").is_file()
     metadata = (info / "METADATA").read_text(encoding="utf-8")

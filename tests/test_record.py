@@ -99,7 +99,8 @@ def test_seed_meta(seed):
     assert seed.evaluation.grade is None
 
 
-SEED_CATEGORIES = [("预算执行率", 10, 9, 1), ("产出指标", 50, 50, 0), ("效益指标", 30, 30, 0), ("满意度指标", 10, 10, 0)]
+SEED_CATEGORIES = [("预算执行率", 10, 9, 1), ("产出指标", 50, 50, 0), ("效益指标", 30, 30, 0),
+                   ("满意度指标", 10, 10, 0)]
 SEED_INDICATORS = [
     ("1", "5000万以上联网直报项目", "产出指标", "18", "完成", 10, 10),
     ("2", "省重点工程建设项目", "产出指标", "投资率≥90%", "128.76%", 10, 10),
@@ -136,7 +137,8 @@ def test_seed_docx_indicators_come_from_table_cells():
 
 def test_seed_problems_and_measures(seed):
     assert [p.text for p in seed.problems] == [
-        "年初部门预算前瞻性有待进一步加强。", "年初部门预算编制不够精准，年中调整了部分预算。", "项目经费也应提前做好年度预算。"]
+        "年初部门预算前瞻性有待进一步加强。", "年初部门预算编制不够精准，年中调整了部分预算。",
+        "项目经费也应提前做好年度预算。"]
     assert [m.text.split("。")[0] for m in seed.measures] == ["一是进一步提高预算执行率", "二是进一步加强预算绩效管理"]
 
 

@@ -24,7 +24,8 @@ def test_spans_and_record(nlp):
     spans = list(doc.spans["quantities"])
     report = doc._.report
     assert len(spans) == len(report.quantities) == 77
-    assert [(s.label_, s.text) for s in spans[:3]] == [("count", "9人"), ("amount", "98.56万元"), ("amount", "135.79万元")]
+    assert [(s.label_, s.text) for s in spans[:3]] == [
+        ("count", "9人"), ("amount", "98.56万元"), ("amount", "135.79万元")]
     for span, q in zip(spans, report.quantities):
         assert span.start_char <= q.span[0] and q.span[1] <= span.end_char and span.label_ == q.kind
     assert {f.field: f.value for f in report.facts}["budget.basic.execution_rate"] == Decimal("133.77")
@@ -56,7 +57,8 @@ def test_record_survives_spacy_serialisation(nlp):
         assert json.dumps(back._.record) == json.dumps(doc._.record), how  # DocBin gives tuples for lists
         assert back._.report == doc._.report, how
         assert {f.field: f.value for f in back._.report.facts}["budget.basic.execution_rate"] == Decimal("133.77")
-        assert [(s.label_, s.text) for s in list(back.spans["quantities"])[:2]] == [("count", "9人"), ("amount", "98.56万元")]
+        first = [(s.label_, s.text) for s in list(back.spans["quantities"])[:2]]
+        assert first == [("count", "9人"), ("amount", "98.56万元")]
 
 
 def test_plain_record_keeps_every_digit(nlp):

@@ -49,7 +49,8 @@ def load_pdf(data: bytes, path: str) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = len(pdf.pages)
-            previous_table: list | None = None  # rows of a table still open at the end of the last page
+            # page and rows of a table still open at the end of the last page
+            previous_table: tuple[int, list] | None = None
             for number, page in enumerate(pdf.pages, 1):
                 characters += len(page.chars)
                 tables = page.find_tables()
