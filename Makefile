@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-stamp
-# Debian packages the tests use: chromium drives the review-page tests, fonts-wqy-microhei renders Chinese.
-SYSTEM_PACKAGES := chromium fonts-wqy-microhei
+# Debian packages the tests use: chromium drives the review-page tests, fonts-wqy-microhei renders Chinese,
+# libreoffice-writer-nogui converts .doc/.wps/.rtf (its tests skip without it).
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei libreoffice-writer-nogui
 
-.PHONY: install demo test eval bench clean
+.PHONY: install demo test lint eval bench wheel-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +17,11 @@ $(STAMP): pyproject.toml
 
 # Installed when missing and we may (root with apt); otherwise the tests that need them skip and say why.
 $(SYSTEM_STAMP):
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi"; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi" \
+	    || ! command -v soffice >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
-	  else echo "note: $(SYSTEM_PACKAGES) not installed and not installable here; browser tests will skip"; fi; \
+	  else echo "note: $(SYSTEM_PACKAGES) not installed and not installable here; browser and LibreOffice tests will skip"; fi; \
 	fi
 	mkdir -p $(VENV) && touch $@
 
@@ -40,6 +42,16 @@ bench: $(STAMP)
 
 test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m pytest
+
+# Lint, format check and type check; line length and rules in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check extractor tests benchmarks scripts
+	$(BIN)/ruff format --check extractor tests benchmarks scripts
+	$(BIN)/mypy
+
+# The built wheel alone in a clean venv (with its extras): every module imports and `extractor --version` runs.
+wheel-check: $(STAMP)
+	$(BIN)/python scripts/check_wheel.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

@@ -49,11 +49,11 @@ def p95(values: list[float]) -> float:
 def bare_python_docx(path: Path) -> None:
     document = docx.Document(io.BytesIO(path.read_bytes()))
     for paragraph in document.paragraphs:
-        paragraph.text
+        _ = paragraph.text
     for table in document.tables:
         for row in table.rows:
             for cell in row.cells:
-                cell.text
+                _ = cell.text
 
 
 BATCH_RATE = """
@@ -113,7 +113,7 @@ def compare_seconds(tmp: Path, documents: int = 10_000) -> None:
     import duckdb
 
     from extractor.compare import comparison
-    from extractor.tables import TABLES
+    from extractor.export import TABLES
 
     folder = tmp / "store"
     folder.mkdir()
@@ -148,7 +148,8 @@ def main() -> None:
         for label, files in ((".txt", texts), (".docx", docs)):
             t = timings(extractor.extract, files)
             print(f"extract {label:<6} median {statistics.median(t) * 1000:6.1f} ms   p95 {p95(t) * 1000:6.1f} ms"
-                  f"   ({len(files)} documents, {statistics.median(p.stat().st_size for p in files) / 1024:.0f} KB median)")
+                  f"   ({len(files)} documents, "
+                  f"{statistics.median(p.stat().st_size for p in files) / 1024:.0f} KB median)")
         ours = timings(extractor.extract, docs)
         bare = timings(bare_python_docx, docs)
         ratios = [o / b for o, b in zip(ours, bare)]

@@ -1,14 +1,13 @@
 """Extract a whole archive: parallel, resumable, bounded per file, never stopped by a bad file.
 
 State lives in the output folder itself: records.jsonl (one line per distinct document, keyed by content hash
-and extractor version) and errors.jsonl. A run reads them first and extracts only what is missing, so a run
-killed at any moment resumes without loss or duplicates. The tables (facts.csv, facts.parquet,
+and a hash of the installed code and patterns) and errors.jsonl. A run reads them first and extracts only what
+is missing, so a run killed at any moment resumes without loss or duplicates. The tables (facts.csv, facts.parquet,
 reports.duckdb) are rebuilt from records.jsonl at the end of every run and replaced atomically.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import signal
 import sys
@@ -19,7 +18,7 @@ from multiprocessing import get_context
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from . import __version__
+from . import __version__, jsonio
 from .load import supported_suffixes
 from .patterns import patterns_dir
 
@@ -49,7 +48,8 @@ class Summary:
         rate = self.done / self.seconds if self.seconds else 0.0
         failed = ", ".join(f"{k} {v}" for k, v in sorted(self.failed.items())) or "none"
         return (f"files {self.total}: extracted {self.done}, already done {self.skipped}, identical copies "
-                f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}); {self.seconds:.1f} s, {rate:.1f} files/s")
+                f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}); {self.seconds:.1f} s, "
+                f"{rate:.1f} files/s")
 
     def extraction_rate(self) -> float:
         """Documents per second while extracting (start-up and the final tables left out)."""
@@ -57,12 +57,16 @@ class Summary:
         return finished / self.extract_seconds if self.extract_seconds else 0.0
 
 
-def version_key() -> str:
-    """Changes whenever the extractor or its patterns change, so a new version re-extracts everything."""
+def version_key(code: Path = Path(__file__).parent, patterns: Path | None = None) -> str:
+    """Changes whenever the installed code or its patterns change, so a resumed batch re-extracts everything.
+
+    Hashes every .py file of the package as installed (not only the version, which a code edit may not bump).
+    """
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(patterns_dir().glob("*.toml")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for root, pattern in ((code, "**/*.py"), (patterns or patterns_dir(), "*.toml")):
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -99,7 +103,7 @@ def _worker(connection, memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    out_of_memory = ("error", ("MemoryLimit", f"needed more than {memory_mb} MB"))
+    out_of_memory: tuple[str, object] = ("error", ("MemoryLimit", f"needed more than {memory_mb} MB"))
     try:
         connection.send("ready")  # imports done: the pool starts its clock and its work after this
         while True:
@@ -115,12 +119,14 @@ def _worker(connection, memory_mb: int) -> None:
 
                     Path(review_page).write_text(render_page(document, report), encoding="utf-8")
                 # The record line as stored: the parent appends it as it comes, without parsing it again.
-                outcome = ("ok", report.model_dump_json()[:-1] + extra)
+                outcome = ("ok", jsonio.dumps(report.model_dump() | extra))
                 connection.send(outcome)
                 continue
             except ExtractorError as e:
                 outcome = ("error", (type(e).__name__, e.cause))
-            except MemoryError:
+            except (MemoryError, SystemError):
+                # A C extension whose allocation fails under the address-space limit may return NULL without
+                # setting MemoryError ("error return without exception set"): the same out-of-memory.
                 outcome = out_of_memory  # sent below, once the traceback and its large frames are gone
             except Exception as e:  # a bug must cost one file, not the batch
                 outcome = ("error", ("InternalError", f"{type(e).__name__}: {e}"))
@@ -162,8 +168,8 @@ class _Pool:
             self._replace(worker)
         return [w for w in self.workers if w["task"] is None]
 
-    def submit(self, worker: dict, task, extra: str, review_page: Path | None = None) -> None:
-        """Send one file; `extra` is JSON text the worker appends to the record (',"key": value}'), and the
+    def submit(self, worker: dict, task, extra: dict, review_page: Path | None = None) -> None:
+        """Send one file; `extra` holds the keys the worker adds to the record (batch_version, paths), and the
         worker writes the document's review page to `review_page` when one is given."""
         worker["task"] = task
         worker["deadline"] = time.monotonic() + self.settings.timeout_seconds
@@ -220,8 +226,8 @@ def read_jsonl(path: Path) -> list[dict]:
             if not line.endswith(b"\n"):
                 break
             try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
+                rows.append(jsonio.loads(line))
+            except ValueError:  # json.JSONDecodeError and UnicodeDecodeError
                 break
     return rows
 
@@ -230,7 +236,7 @@ def _rewrite_jsonl(path: Path, rows: list[dict]) -> None:
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as f:
         for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            f.write(jsonio.dumps(row) + "\n")
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
@@ -248,7 +254,7 @@ class _Appender:
         os.write(self.fd, (text + "\n").encode("utf-8"))
 
     def row(self, row: dict) -> None:
-        self.line(json.dumps(row, ensure_ascii=False))
+        self.line(jsonio.dumps(row))
 
     def close(self) -> None:
         os.fsync(self.fd)
@@ -256,35 +262,31 @@ class _Appender:
 
 
 class _Progress:
-    """A progress line on a terminal; plain log lines every few seconds when stderr is a file or pipe."""
+    """tqdm's bar on a terminal; its same meter as a plain log line every few seconds when stderr is a file."""
 
     def __init__(self, total: int):
-        self.total, self.done, self.errors = total, 0, 0
-        self.started = time.monotonic()
-        self.tty = sys.stderr.isatty()
-        self.last_log = 0.0
+        from tqdm import tqdm
+
+        self.tqdm, self.total, self.done, self.errors = tqdm, total, 0, 0
+        self.started = self.last_log = time.monotonic()
+        self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True) if sys.stderr.isatty() else None
 
     def advance(self, failed: bool) -> None:
         self.done += 1
         self.errors += int(failed)
-        now = time.monotonic()
-        if not self.tty and now - self.last_log < 5 and self.done < self.total:
+        if self.bar is not None:
+            self.bar.set_postfix(errors=self.errors, refresh=False)
+            self.bar.update()
             return
-        self.last_log = now
-        elapsed = now - self.started
-        rate = self.done / elapsed if elapsed else 0.0
-        eta = (self.total - self.done) / rate if rate else 0.0
-        line = (f"[{self.done}/{self.total}] {rate:.1f} files/s, {self.errors} errors, ETA {eta:.0f} s")
-        if self.tty:
-            width = 30
-            filled = int(width * self.done / self.total) if self.total else width
-            print(f"\r{'#' * filled}{'.' * (width - filled)} {line}", end="", file=sys.stderr, flush=True)
-        else:
-            print(line, file=sys.stderr, flush=True)
+        now = time.monotonic()
+        if now - self.last_log >= 5 or self.done == self.total:
+            self.last_log = now
+            print(self.tqdm.format_meter(self.done, self.total, now - self.started, unit="file", ascii=True,
+                                         postfix=f"errors={self.errors}"), file=sys.stderr, flush=True)
 
     def finish(self) -> None:
-        if self.tty:
-            print(file=sys.stderr)
+        if self.bar is not None:
+            self.bar.close()
 
 
 def review_page_name(path: str, sha: str) -> str:
@@ -306,7 +308,7 @@ def _write_review_index(folder: Path, records: list[dict]) -> None:
 
 def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = BatchSettings()) -> Summary:
     """Extract every supported file under `roots` into `out`; see the module docstring for what is written."""
-    from .tables import write_tables
+    from .export import write_tables
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -356,9 +358,8 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
         while queue or any(w["task"] is not None for w in pool.workers):
             for worker in pool.idle():
                 if queue:
-                    path, sha = queue.pop()
-                    extra = f',"batch_version":"{version}","paths":{json.dumps(by_hash[sha], ensure_ascii=False)}}}'
-                    pool.submit(worker, (path, sha), extra,
+                    source, sha = queue.pop()
+                    pool.submit(worker, (source, sha), {"batch_version": version, "paths": by_hash[sha]},
                                 review / review_page_name(by_hash[sha][0], sha) if settings.review else None)
             for (path, sha), status, payload in pool.results():
                 if status == "ok":

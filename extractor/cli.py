@@ -7,6 +7,7 @@ import os
 import sys
 from contextlib import contextmanager
 
+from . import __version__, jsonio
 from .errors import ExtractorError
 from .pipeline import extract, extract_text
 
@@ -24,10 +25,6 @@ def _output(path: str | None):
             yield f
 
 
-def _record_json(report, pretty: bool) -> str:
-    return report.model_dump_json(indent=2 if pretty else None)
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     failures = 0
     with _output(args.output) as out:
@@ -38,7 +35,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 _fail(str(e))
                 failures += 1
                 continue
-            out.write(_record_json(report, args.pretty) + "\n")
+            out.write(report.to_json(args.pretty) + "\n")
             out.flush()
     return 1 if failures else 0
 
@@ -51,7 +48,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     result = evaluate(args.directory)
     if args.json:
-        print(json.dumps(result.as_dict(with_misses=args.show_misses), ensure_ascii=False, indent=2))
+        print(jsonio.dumps(result.as_dict(with_misses=args.show_misses), pretty=True))
     else:
         print(format_report(result, show_misses=args.show_misses))
     return 0
@@ -87,7 +84,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     threshold = SEVERITY_ORDER.get(args.fail_on)
     worst, failures = -1, 0
-    rows = []
+    rows: list = []  # JSON objects with --json, else finding tuples
     for path in args.files:
         try:
             report = extract(path)
@@ -99,12 +96,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         shown = [c for c in checks if args.all or c.status == "fail"]
         worst = max([worst] + [SEVERITY_ORDER[c.severity] for c in checks if c.status == "fail"])
         if args.json:
-            rows.append({"path": path, "checks": [json.loads(c.model_dump_json()) | {"evidence": _evidence(report, c)}
-                                                  for c in shown]})
+            rows.append({"path": path, "checks": [c.model_dump() | {"evidence": _evidence(report, c)} for c in shown]})
         else:
             rows += [(path, c.rule, c.severity, c.status, c.message, _evidence(report, c)) for c in shown]
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(jsonio.dumps(rows, pretty=True))
     else:
         _print_findings(rows)
     if failures:
@@ -190,6 +186,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("extract", help="print one JSON record per report (JSON Lines)")
@@ -204,7 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-misses", action="store_true", help="list every miss and false hit with context")
     p.set_defaults(run=cmd_eval)
 
-    p = commands.add_parser("batch", help="extract a directory tree: parallel, resumable, with tables and a DuckDB store")
+    p = commands.add_parser("batch",
+                            help="extract a directory tree: parallel, resumable, with tables and a DuckDB store")
     p.add_argument("roots", nargs="+", metavar="DIR")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder (also the resume state)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")

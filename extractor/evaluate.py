@@ -88,7 +88,8 @@ def _context(text: str, span: tuple[int, int] | None) -> str | None:
     if span is None:
         return None
     start, end = span
-    return (text[max(0, start - CONTEXT):start] + "【" + text[start:end] + "】" + text[end:end + CONTEXT]).replace("\n", "⏎")
+    window = text[max(0, start - CONTEXT):start] + "【" + text[start:end] + "】" + text[end:end + CONTEXT]
+    return window.replace("\n", "⏎")
 
 
 def _gold_span(text: str, needle: str, seen: Counter) -> tuple[int, int] | None:
@@ -119,17 +120,17 @@ def _score_values(metric: str, predicted: list[tuple[Decimal, tuple]], gold: lis
             doc.misses.append(Miss(metric, "false", str(value), _context(text, span)))
     seen: Counter = Counter()
     for g in gold:
-        span = _gold_span(text, g["text"], seen) if g.get("text") else None
+        gold_span = _gold_span(text, g["text"], seen) if g.get("text") else None
         value = _decimal(g[gold_key])
         if required[value] > 0:
             required[value] -= 1
             counts.fn += 1
-            doc.misses.append(Miss(metric, "miss", f"{g.get('text')} = {value}", _context(text, span)))
+            doc.misses.append(Miss(metric, "miss", f"{g.get('text')} = {value}", _context(text, gold_span)))
 
 
 def _expand(quantities, kind: str) -> list[tuple[Decimal, tuple]]:
     """Values of the quantities of one kind whose unit is written; a range counts as its two ends."""
-    values = []
+    values: list[tuple[Decimal, tuple]] = []
     for q in quantities:
         if q.kind != kind or q.unit_from != "text":
             continue
@@ -285,9 +286,10 @@ class EvalResult:
         out |= {name: a.as_dict() for name, a in self.accuracies().items()}
         out["documents"] = []
         for doc in self.documents:
-            entry = {"id": doc.id, "path": doc.path, "error": doc.error}
+            entry: dict = {"id": doc.id, "path": doc.path, "error": doc.error}
             entry |= {m: doc.counts[m].as_dict() for m in SET_METRICS}
-            entry |= {name: {"gold": g, "extracted": _jsonable(e), "correct": c} for name, (g, e, c) in doc.scalars.items()}
+            entry |= {name: {"gold": g, "extracted": _jsonable(e), "correct": c}
+                      for name, (g, e, c) in doc.scalars.items()}
             if with_misses:
                 entry["misses"] = [m.as_dict() for m in doc.misses]
             out["documents"].append(entry)

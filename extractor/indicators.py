@@ -157,7 +157,9 @@ def _grid_rows(block: Block) -> list[dict[str, Cell]]:
     else:
         return []
     rows = [r for r in sorted(by_row) if r > header_row]
-    return [{role: cell for col, role in roles.items() if (cell := block.cell_covering(row, col))} | {"_row": row}
+    # A name cell must start in the name column: a 总分 | 100 | score row spans it from further left.
+    return [{role: cell for col, role in roles.items() if (cell := block.cell_covering(row, col))
+             and (role != "name" or cell.col == col)} | {"_row": row}
             for row in rows]
 
 
@@ -219,9 +221,8 @@ def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict]
                     categories.append(Category(id="", name=found[role], level=1 if role == "category" else 2,
                                                weight=Decimal(m.group(1)), span=cell.span))
         name_cell = cells.get("name")
-        if name_cell is None or name_cell.row != row or not name_cell.text.strip() or \
-                (name_cell.colspan > 1 and not block.flattened):
-            continue    # a 总分 | 100 | score row spans the name column: not an indicator
+        if name_cell is None or name_cell.row != row or not name_cell.text.strip():
+            continue
         marker = heading_marker(name_cell.text)
         found["number"] = marker[1] if marker else None
         found["name"] = name_cell.text[marker[2]:].strip() if marker else name_cell.text.strip()

@@ -8,6 +8,23 @@ import regex
 from . import patterns
 
 _ARABIC = regex.compile(r"\d+(?:\.\d+)?")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def write_chinese(n: int) -> str:
+    """n as a list counter is written in Chinese (6 → 六, 12 → 十二, 21 → 二十一); Arabic from 100 up."""
+    if n < 10:
+        return _CHINESE_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" + (_CHINESE_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def write_circled(n: int) -> str:
+    """n as a circled numeral (3 → ③); Arabic beyond ⑳."""
+    return CIRCLED[n - 1] if 1 <= n <= len(CIRCLED) else str(n)
 
 
 def _tables() -> tuple[dict[str, int], dict[str, Decimal]]:

@@ -213,7 +213,8 @@ def document_from_pages(pages: list, format: str, path: str) -> Document:
 
 def load_scanned_pdf(data: bytes, path: str) -> Document:
     if not available():
-        raise NeedsOCR(path, "no text layer: a scan. OCR it with the optional extra: pip install 'extractor[ocr]'")
+        raise NeedsOCR(path, "no text layer: a scan. OCR it with the optional extra: "
+                             "pip install 'budget-report-extractor[ocr]'")
     import pypdfium2
 
     dpi = patterns.load("ocr")["recognition"]["render_dpi"]
@@ -228,7 +229,7 @@ def load_scanned_pdf(data: bytes, path: str) -> Document:
 def load_image(data: bytes, path: str) -> Document:
     """A page photo or scan (.png, .jpg, .tif; every frame of a multi-page TIFF is a page)."""
     if not available():
-        raise NeedsOCR(path, "an image: reading it needs OCR, pip install 'extractor[ocr]'")
+        raise NeedsOCR(path, "an image: reading it needs OCR, pip install 'budget-report-extractor[ocr]'")
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:

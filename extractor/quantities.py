@@ -127,7 +127,7 @@ def _qualify(m: regex.Match, grammar: _Grammar) -> tuple[bool, str | None]:
 def _read(m: regex.Match, grammar: _Grammar) -> dict:
     """Kind, value(s) and unit of one match of the quantity grammar."""
     approx, comparison = _qualify(m, grammar)
-    fields = {"approx": approx, "comparison": comparison, "low": None, "high": None}
+    fields: dict[str, object] = {"approx": approx, "comparison": comparison, "low": None, "high": None}
     if m.group("pword"):
         return fields | {"kind": "percent", "value": parse_numeral(m.group("pnum")), "unit": "%",
                          "unit_text": m.group("pword"), "unit_from": "text"}
@@ -138,7 +138,7 @@ def _read(m: regex.Match, grammar: _Grammar) -> dict:
     unit_word = grammar.units.get(unit_text) if unit_text else None
     factor = unit_word.factor if unit_word else Decimal(1)
     sign = -1 if m.group("sign") else 1
-    value = sign * parse_numeral(numeral + mult) * factor
+    value: Decimal | None = sign * parse_numeral(numeral + mult) * factor
     if m.group("num2"):
         low_mult = m.group("mult1") or mult
         fields["low"] = sign * parse_numeral(numeral + low_mult) * factor

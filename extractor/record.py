@@ -4,19 +4,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Generic, Literal, Optional, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-SCHEMA_VERSION = "0.1.0"
+from . import __version__, jsonio
 
+# Bump with every change to the models (a test compares the published schema's fingerprint with this version).
+SCHEMA_VERSION = "0.3.0"
 
-def _decimal_to_json(value: Decimal) -> int | float:
-    """Decimals go out as JSON numbers: integral values as integers, others by their shortest exact repr."""
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
-
-
-Number = Annotated[Decimal, PlainSerializer(_decimal_to_json, return_type=float, when_used="json")]
+# A published record writes each Decimal as the JSON number literal it holds (Report.to_json). pydantic cannot
+# write a raw literal, so its own JSON modes give the exact digits as a string rather than round through float.
+Number = Annotated[Decimal, PlainSerializer(str, return_type=str, when_used="json"), WithJsonSchema({"type": "number"})]
 Span = tuple[int, int]
 
 QuantityKind = Literal[
@@ -254,6 +251,7 @@ class Report(_Model):
     """One record per report."""
 
     schema_version: str = SCHEMA_VERSION
+    extractor_version: str = Field(__version__, description="Version of the extractor that wrote the record.")
     source: Source
     text: str = Field(description="The document text that every span indexes into.")
     report: ReportMeta = ReportMeta()
@@ -266,6 +264,15 @@ class Report(_Model):
     checks: list[Check] = []
     tables: list[FormTable] = Field([], description="Tables read as standard forms, with their rows and cells.")
     warnings: list[ReadWarning] = []
+
+    def to_json(self, pretty: bool = False) -> str:
+        """The record as published: JSON whose numbers are the exact decimal literals (985600.00, 0.3)."""
+        return jsonio.dumps(self.model_dump(), pretty)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Report:
+        """A record back from its published JSON, every value the same Decimal it was written from."""
+        return cls.model_validate(jsonio.loads(text))
 
 
 def json_schema() -> dict:

@@ -7,10 +7,8 @@ import regex
 
 from . import patterns
 from .document import Document
-from .numerals import parse_numeral
+from .numerals import CIRCLED, parse_numeral, write_chinese, write_circled
 from .record import Section
-
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 @cache
@@ -20,20 +18,16 @@ def _styles() -> list[tuple[str, regex.Pattern]]:
 
 def number_value(number: str) -> int:
     """The integer a heading number stands for: '七' → 7, '12' → 12, '③' → 3."""
-    if number in _CIRCLED:
-        return _CIRCLED.index(number) + 1
+    if number in CIRCLED:
+        return CIRCLED.index(number) + 1
     return int(parse_numeral(number))
 
 
 def write_number(value: int, style: str) -> str:
     """A number written as headings of `style` write it: 6 → 六 for 一、 and (一), ⑥ for ①, else 6."""
-    if style == "circled" and 1 <= value <= len(_CIRCLED):
-        return _CIRCLED[value - 1]
-    if not style.startswith("cn_"):
-        return str(value)
-    digits = "零一二三四五六七八九"
-    tens, ones = divmod(value, 10)
-    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
+    if style == "circled":
+        return write_circled(value)
+    return write_chinese(value) if style.startswith("cn_") else str(value)
 
 
 def heading_marker(line: str) -> tuple[str, str, int] | None:

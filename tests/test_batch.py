@@ -6,12 +6,15 @@ import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from conftest import CORPUS
-from extractor.batch import BatchSettings, run_batch
+from extractor import batch
+from extractor.batch import BatchSettings, run_batch, version_key
 
 SLOW_TEXT = "预算98.56万元，实际支出135.79万元，完成预算安排的133.77%。\n" * 20000  # ~5 s to extract
 
@@ -61,7 +64,8 @@ def test_second_run_does_nothing_and_changed_file_is_redone(tree, tmp_path):
     changed = run_batch([str(tree)], out, BatchSettings(workers=2))
     assert changed.done == 1
     records = _lines(out / "records.jsonl")
-    assert len(records) == len({r["source"]["sha256"] for r in records}) == first.done + 1  # the copy keeps the old text
+    # the copy keeps the old text
+    assert len(records) == len({r["source"]["sha256"] for r in records}) == first.done + 1
 
 
 def test_slow_file_times_out_and_the_batch_goes_on(tmp_path):
@@ -116,7 +120,8 @@ def test_duckdb_tables_join_and_agree_with_records(tree, tmp_path):
                               "WHERE d.doc_id IS NULL").fetchone()[0]
         assert orphans == 0
         assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == sum(len(r["facts"]) for r in records)
-        assert con.execute("SELECT count(*) FROM quantities").fetchone()[0] == sum(len(r["quantities"]) for r in records)
+        quantities = con.execute("SELECT count(*) FROM quantities").fetchone()[0]
+        assert quantities == sum(len(r["quantities"]) for r in records)
         seed_rate = con.execute("SELECT f.value FROM facts f JOIN documents d USING (doc_id) WHERE d.path LIKE "
                                 "'%seed.txt' AND f.field = 'budget.basic.execution_rate'").fetchall()
         assert [float(v) for (v,) in seed_rate] == [133.77]
@@ -134,3 +139,39 @@ def test_batch_cli_prints_a_summary(tree, tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 1  # some files failed
     assert "failed 3 (CorruptDocument 1, EmptyDocument 1, UndecodableText 1)" in result.stderr.splitlines()[-1]
+
+
+def test_version_key_hashes_the_installed_code(tmp_path):
+    package = Path(batch.__file__).parent
+    code = tmp_path / "extractor"
+    shutil.copytree(package, code, ignore=shutil.ignore_patterns("__pycache__"))
+    before = version_key(code)
+    assert before == version_key(package)
+    (code / "load" / "text.py").write_text((code / "load" / "text.py").read_text(encoding="utf-8") + "\n# edit\n",
+                                          encoding="utf-8")
+    assert version_key(code) != before
+
+
+def test_batch_resumed_after_a_code_change_extracts_again(tree, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = run_batch([str(tree)], out, BatchSettings(workers=1))
+    monkeypatch.setattr(batch, "version_key", lambda: "after-an-edit")
+    again = run_batch([str(tree)], out, BatchSettings(workers=1))
+    assert (again.done, again.skipped) == (first.done, 0)
+    records = _lines(out / "records.jsonl")
+    assert {r["batch_version"] for r in records} == {"after-an-edit"} and len(records) == first.done
+
+
+def test_batch_keeps_every_digit(tmp_path):
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "big.txt").write_text("基本支出预算安排1234567890123456.78元，完成率0.3%。", encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([str(root)], out, BatchSettings(workers=1))
+    line = (out / "records.jsonl").read_text(encoding="utf-8")
+    assert '"value":1234567890123456.78,' in line and '"value":0.3,' in line
+    with duckdb.connect(str(out / "reports.duckdb"), read_only=True) as con:
+        values = con.execute("SELECT value, typeof(value) FROM quantities ORDER BY span_start").fetchall()
+        assert values == [(Decimal("1234567890123456.78"), "DECIMAL(38,8)"), (Decimal("0.3"), "DECIMAL(38,8)")]
+        parquet = con.execute(f"SELECT field, value, typeof(value) FROM '{out / 'facts.parquet'}'").fetchall()
+    assert parquet == [("budget.basic.planned", Decimal("1234567890123456.78"), "DECIMAL(38,8)")]

@@ -1,10 +1,12 @@
 """Property tests: a number rendered in each style that reports use parses back to the same Decimal."""
 from decimal import Decimal
 
-from hypothesis import given, strategies as st
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractor import find_quantities
-from extractor.numerals import parse_numeral
+from extractor.numerals import parse_numeral, write_chinese, write_circled
 
 EVERYDAY = "零一二三四五六七八九"
 CAPITALS = "零壹贰叁肆伍陆柒捌玖"
@@ -95,3 +97,19 @@ def test_decimal_with_multiplier(value, multiplier):
     word, factor = multiplier
     [q] = find_quantities(f"{value}{word}元")
     assert (q.value, q.unit, q.unit_text) == (value * factor, "yuan", word + "元")
+
+
+@pytest.mark.parametrize("n,written", [(1, "一"), (6, "六"), (10, "十"), (12, "十二"), (20, "二十"), (21, "二十一"),
+                                       (99, "九十九"), (100, "100")])
+def test_write_chinese(n, written):
+    assert write_chinese(n) == written
+
+
+@given(st.integers(min_value=1, max_value=99))
+def test_written_chinese_parses_back(n):
+    assert parse_numeral(write_chinese(n)) == n
+
+
+@pytest.mark.parametrize("n,written", [(1, "①"), (20, "⑳"), (21, "21"), (0, "0")])
+def test_write_circled(n, written):
+    assert write_circled(n) == written

@@ -19,7 +19,8 @@ from extractor.evaluate import evaluate
 sys.path.insert(0, str(ROOT / "scripts"))
 from make_scans import font_path, make_scan, render_table_page  # noqa: E402
 
-needs_ocr = pytest.mark.skipif(not ocr.available(), reason="OCR extra not installed: pip install 'extractor[ocr]'")
+needs_ocr = pytest.mark.skipif(not ocr.available(),
+                               reason="OCR extra not installed: pip install 'budget-report-extractor[ocr]'")
 needs_font = pytest.mark.skipif(font_path() is None, reason="no CJK font to render scans: fonts-wqy-microhei")
 SEED = (CORPUS / "seed.txt").read_text(encoding="utf-8")
 
@@ -93,7 +94,8 @@ def test_batch_ocrs_an_image_only_pdf_beside_born_digital_files(tmp_path):
     make_scan(SEED[:SEED.index("在职人员9人") + 20], archive / "scan.pdf", dpi=150)
     summary = run_batch([str(archive)], tmp_path / "out", BatchSettings(workers=2))
     assert (summary.done, dict(summary.failed)) == (2, {})
-    records = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines = (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
     [scan] = [r for r in records if r["source"]["path"].endswith("scan.pdf")]
     assert Counter(q["kind"] for q in scan["quantities"])["count"] >= 1  # 在职人员9人 was read
     assert all(q["confidence"] is not None for q in scan["quantities"])
@@ -121,7 +123,7 @@ def test_page_image_is_read(tmp_path):
 def test_without_the_ocr_extra_the_message_says_how(tmp_path, monkeypatch):
     monkeypatch.setattr(ocr, "available", lambda: False)
     Image.new("L", (100, 100), 255).save(tmp_path / "page.png")
-    with pytest.raises(NeedsOCR, match=r"pip install 'extractor\[ocr\]'"):
+    with pytest.raises(NeedsOCR, match=r"pip install 'budget-report-extractor\[ocr\]'"):
         extractor.extract(tmp_path / "page.png")
 
 

@@ -1,5 +1,9 @@
-"""The report record: the seed's facts, indicators and meta from both renditions; the published schema."""
+"""The report record: the seed's facts, indicators and meta from both renditions; the published schema;
+exact JSON numbers."""
+import hashlib
 import json
+import subprocess
+import sys
 from decimal import Decimal
 
 import jsonschema
@@ -7,7 +11,8 @@ import pytest
 
 import extractor
 from conftest import CORPUS, ROOT, corpus_dev_texts
-from extractor.record import json_schema
+from extractor import jsonio
+from extractor.record import SCHEMA_VERSION, json_schema
 
 D = Decimal
 RENDITIONS = ["seed.txt", "seed.docx"]
@@ -24,12 +29,37 @@ def test_committed_schema_matches_the_models():
     assert committed == json_schema(), "schema drifted: run `extractor schema > schema/report.schema.json`"
 
 
+# The models' fingerprint at each SCHEMA_VERSION: a change to the models must bump the version and add a line.
+SCHEMA_FINGERPRINTS = {
+    "0.2.0": "e9216f1eb2d20f2a",
+    "0.3.0": "b912ec7003e5f427",  # facts carry evidence; tables read as forms; warnings
+}
+
+
+def _fingerprint(schema: dict) -> str:
+    body = {k: v for k, v in schema.items() if k != "$id"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def test_schema_version_is_bumped_with_every_schema_change():
+    committed = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert committed["$id"].endswith(f"/report-{SCHEMA_VERSION}.schema.json")
+    assert _fingerprint(json_schema()) == SCHEMA_FINGERPRINTS.get(SCHEMA_VERSION), (
+        f"the models changed: bump SCHEMA_VERSION (now {SCHEMA_VERSION}) and add its fingerprint "
+        f"{_fingerprint(json_schema())} to SCHEMA_FINGERPRINTS")
+
+
+def test_every_record_names_its_versions():
+    record = json.loads(extractor.extract_text("预算98.56万元").to_json())
+    assert (record["schema_version"], record["extractor_version"]) == (SCHEMA_VERSION, extractor.__version__)
+
+
 RECORD_FILES = sorted(CORPUS.glob("*.txt")) + sorted(CORPUS.glob("*.docx")) + corpus_dev_texts()
 
 
 @pytest.mark.parametrize("path", RECORD_FILES, ids=[p.name for p in RECORD_FILES])
 def test_every_record_validates_against_the_published_schema(path):
-    record = json.loads(extractor.extract(path).model_dump_json())
+    record = json.loads(extractor.extract(path).to_json())
     jsonschema.validate(record, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
@@ -70,7 +100,8 @@ def test_seed_meta(seed):
     assert seed.evaluation.grade is None
 
 
-SEED_CATEGORIES = [("预算执行率", 10, 9, 1), ("产出指标", 50, 50, 0), ("效益指标", 30, 30, 0), ("满意度指标", 10, 10, 0)]
+SEED_CATEGORIES = [("预算执行率", 10, 9, 1), ("产出指标", 50, 50, 0), ("效益指标", 30, 30, 0),
+                   ("满意度指标", 10, 10, 0)]
 SEED_INDICATORS = [
     ("1", "5000万以上联网直报项目", "产出指标", "18", "完成", 10, 10),
     ("2", "省重点工程建设项目", "产出指标", "投资率≥90%", "128.76%", 10, 10),
@@ -107,7 +138,8 @@ def test_seed_docx_indicators_come_from_table_cells():
 
 def test_seed_problems_and_measures(seed):
     assert [p.text for p in seed.problems] == [
-        "年初部门预算前瞻性有待进一步加强。", "年初部门预算编制不够精准，年中调整了部分预算。", "项目经费也应提前做好年度预算。"]
+        "年初部门预算前瞻性有待进一步加强。", "年初部门预算编制不够精准，年中调整了部分预算。",
+        "项目经费也应提前做好年度预算。"]
     assert [m.text.split("。")[0] for m in seed.measures] == ["一是进一步提高预算执行率", "二是进一步加强预算绩效管理"]
 
 
@@ -144,3 +176,41 @@ def test_department_from_a_place_name_and_an_organisation_suffix(text, departmen
     assert (found.value if found else None) == department
     if found:
         assert text[found.span[0]:found.span[1]] == department
+
+
+EXACT = [
+    ("基本支出预算安排1234567890123456.78元", "1234567890123456.78", D("1234567890123456.78")),
+    ("预算98.56万元", "985600.00", D("985600.00")),
+    ("执行率0.1%", "0.1", D("0.1")),
+    ("面积0.30平方米", "0.30", D("0.30")),
+]
+
+
+@pytest.mark.parametrize("text,literal,value", EXACT)
+def test_record_json_writes_the_decimal_literal_and_reads_it_back(text, literal, value):
+    report = extractor.extract_text(text)
+    written = report.to_json()
+    assert f'"value":{literal},' in written
+    [q] = extractor.Report.from_json(written).quantities
+    assert (q.value, str(q.value)) == (value, literal)
+    assert extractor.Report.from_json(report.to_json(pretty=True)) == report
+
+
+@pytest.mark.parametrize("values,literal", [
+    (["0.1", "0.2"], "0.3"), (["0.7", "0.1", "0.2"], "1.0"), (["1234567890123456.78", "0.01"], "1234567890123456.79")])
+def test_sums_are_written_exactly(values, literal):
+    total = sum(map(D, values), D(0))
+    assert jsonio.dumps({"sum": total}) == f'{{"sum":{literal}}}'
+    assert jsonio.loads(jsonio.dumps({"sum": total}))["sum"] == total
+
+
+def test_extract_cli_writes_exact_numbers():
+    result = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", "-"], input="预算1234567890123456.78元",
+                            capture_output=True, text=True, check=True)
+    assert '"value":1234567890123456.78,' in result.stdout
+    assert jsonio.loads(result.stdout)["quantities"][0]["value"] == D("1234567890123456.78")
+
+
+def test_non_finite_decimal_is_refused():
+    with pytest.raises(TypeError, match="not JSON serializable: decimal.Decimal"):
+        jsonio.dumps({"v": D("NaN")})

@@ -5,12 +5,12 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import CorruptDocument, EmptyDocument, ExtractorError, UnsupportedFormat
+from ..ocr import load_image
 from .docx import load_docx
 from .html import load_html, load_markdown
 from .office import load_legacy
 from .pdf import load_pdf
 from .text import load_text
-from ..ocr import load_image
 
 # Files larger than this are refused before reading: no report is this big, and a batch must stay bounded.
 MAX_FILE_BYTES = 40 * 2**20

@@ -171,8 +171,9 @@ def load_docx(data: bytes, path: str) -> Document:
         if element.tag == _P:
             style_id = styles.id_of(element)
             style = styles.name(style_id)
-            heading = bool(style) and style.lower().startswith(("heading", "title", "标题"))
-            builder.paragraph(numbering.label(element, style_id) + paragraph_text(element), style=style, heading=heading)
+            heading = style is not None and style.lower().startswith(("heading", "title", "标题"))
+            builder.paragraph(numbering.label(element, style_id) + paragraph_text(element), style=style,
+                              heading=heading)
         elif element.tag == _TBL:
             builder.table(_table_rows(element))
     return builder.build()

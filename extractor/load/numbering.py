@@ -7,19 +7,10 @@ from __future__ import annotations
 
 from docx.oxml.ns import qn
 
-_CHINESE_DIGITS = "〇一二三四五六七八九"
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+from ..numerals import write_chinese, write_circled
+
 _ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
           (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-
-
-def _chinese(n: int) -> str:
-    if n < 10:
-        return _CHINESE_DIGITS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" + (_CHINESE_DIGITS[ones] if ones else "")
-    return str(n)
 
 
 def _roman(n: int) -> str:
@@ -34,9 +25,9 @@ def _roman(n: int) -> str:
 def format_number(n: int, fmt: str) -> str:
     """One counter in a Word number format (w:numFmt)."""
     if fmt.startswith(("chineseCounting", "chineseLegal", "ideograph", "japaneseCounting", "taiwaneseCounting")):
-        return _chinese(n)
+        return write_chinese(n)
     if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
-        return _CIRCLED[n - 1] if 1 <= n <= len(_CIRCLED) else str(n)
+        return write_circled(n)
     if fmt in ("lowerLetter", "upperLetter"):
         letter = chr(ord("a") + (n - 1) % 26)
         return letter.upper() if fmt == "upperLetter" else letter

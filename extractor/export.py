@@ -10,7 +10,6 @@ import os
 import tempfile
 from pathlib import Path
 
-
 VALUE = "DECIMAL(38,8)"
 TABLES: dict[str, dict[str, str]] = {
     "documents": {"doc_id": "VARCHAR", "path": "VARCHAR", "format": "VARCHAR", "bytes": "BIGINT", "title": "VARCHAR",
@@ -83,10 +82,11 @@ def write_tables(out: Path, records: list[dict], paths_by_hash: dict[str, list[s
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
     for record in records:
         sha = record["source"]["sha256"]
-        for name, rows in rows_of(record, paths_by_hash.get(sha) or record.get("paths") or [record["source"]["path"]]).items():
+        paths = paths_by_hash.get(sha) or record.get("paths") or [record["source"]["path"]]
+        for name, rows in rows_of(record, paths).items():
             tables[name] += rows
-    with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as build:
+        tmp = Path(build)
         for name, rows in tables.items():
             _write_csv(tmp / f"{name}.csv", name, rows)
         database = tmp / "reports.duckdb"
