@@ -127,6 +127,9 @@ def _headers(text: str, squeezed: _Squeezed) -> list[_Header]:
             found.append(_Header(roles, [m.group() for m in run], start, end))
 
     for m in rules.header.finditer(squeezed.text):
+        if rules.columns[m.group()] == "planned":
+            # 年初 is the first money column: a budget word before it titles the block (年度预算数(万元))
+            run = [r for r in run if rules.columns[r.group()] not in ("budget", "adjusted")]
         gap = squeezed.text[run[-1].end():m.start()] if run else ""
         if run and (len(gap) > rules.max_gap or regex.search(r"[\d。；;，,]", gap)):
             close()

@@ -111,7 +111,9 @@ def _from_cover(text: str) -> Optional[StatedDepartment]:
     ends = regex.escape(rules["value_ends"])
     for label in rules["cover_fields"]:
         separator = r"\s*[:：|]?\s*" if len(label) >= rules["bare_label_min_length"] else r"\s*[:：|\s]\s*"
-        for m in regex.finditer(rf"{regex.escape(label)}{separator}([^{ends}]{{2,40}})", text):
+        remark = r"(?:[(（][^)）\n]{1,6}[)）])?"    # 实施单位(盖章)
+        not_after = rf"(?<!{'|'.join(map(regex.escape, rules['cover_not_after']))})"
+        for m in regex.finditer(rf"{not_after}{regex.escape(label)}{remark}{separator}([^{ends}]{{2,40}})", text):
             name = _clean_name(m.group(1))
             if name:
                 start = m.start(1) + m.group(1).index(name)
