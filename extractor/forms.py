@@ -187,8 +187,6 @@ def _explicit_cells(segment: str, start: int) -> Optional[list[_Cell]]:
             break
         cells.append(cell)
         offset += len(piece) + 1
-    while cells and cells[-1].value is None:
-        cells.pop()
     return cells
 
 
@@ -302,6 +300,10 @@ def _agreed(readings: list[dict[str, _Cell]]) -> dict[str, _Cell]:
 def _read_row(segment: str, start: int, roles: list[str]) -> Optional[dict[str, _Cell]]:
     """The row's cells by column, or None when no reading (or no agreed reading) exists."""
     explicit = _explicit_cells(segment, start)
+    while explicit and len(explicit) > len(roles) and explicit[0].value is None:
+        explicit.pop(0)     # the empty cells a label spanning two columns leaves in '|' rows
+    while explicit and explicit[-1].value is None:
+        explicit.pop()
     if explicit is not None and len(explicit) <= len(roles):
         assigned = {role: cell for role, cell in zip(roles, explicit)}
         if _consistent({r: c for r, c in assigned.items() if r != "execution_rate"}):
@@ -407,9 +409,9 @@ def read_forms(text: str) -> FormReading:
     reading = FormReading()
     for header in _headers(text, squeezed):
         first = bisect_left(squeezed.offsets, header.end)
-        last = bisect_left(squeezed.offsets, header.end + rules.block_chars)
+        last = min(len(squeezed.text), first + rules.block_chars)
         stop = rules.ends.search(squeezed.text, first, last)
-        region_end = squeezed.offsets[stop.start()] if stop else min(len(text), header.end + rules.block_chars)
+        region_end = squeezed.offsets[stop.start() if stop else last - 1] + (0 if stop else 1)
         region = text[max(0, header.start - 200):region_end]
         roles = _roles_resolved(header, text[header.start:min(len(text), header.end + 2000)])
         form = "B" if any(w in region for w in rules.department_words) else "A"

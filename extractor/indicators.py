@@ -106,7 +106,7 @@ def _category_at(sections: list[Section], categories: list[Category], position: 
 def _prose_indicator(document: Document, block: Block, quantities: _Quantities) -> Optional[dict]:
     start, end = block.span
     line = document.text[start:end]
-    if not is_item_line(line) or not regex.search(r"\d", line):
+    if not is_item_line(line) or not regex.search(r"\d", line) or _text_headers(line):
         return None     # a header row of label words, not an item
     marker = heading_marker(line)
     number, body = (marker[1], marker[2]) if marker else (None, 0)
@@ -175,14 +175,18 @@ def _flattened_rows(block: Block) -> list[dict[str, Cell]]:
     start = next((i for i, row in enumerate(rows) if sum(bool(_role_of_header(c.text)) for c in row) >= minimum), None)
     if start is None:
         return []
+    # Cells before the first label title the block (年度绩效指标, merged down the rows): each row has them too.
+    lead = next(n for n, c in enumerate(rows[start]) if _role_of_header(c.text))
     header: list[str] = []
     i = start
-    while i < len(rows) and all(_role_of_header(c.text) for c in rows[i] if c.text):
-        header += [_role_of_header(c.text) for c in rows[i] if c.text]
+    while i < len(rows) and all(_role_of_header(c.text) for c in rows[i][lead if i == start else 0:] if c.text):
+        header += [_role_of_header(c.text) for c in rows[i][lead if i == start else 0:] if c.text]
         i += 1
     found, carried = [], {}
     for row in rows[i:]:
         cells = list(row)
+        if lead and len(cells) > len(header) and not any(c.text for c in cells[:lead]):
+            cells = cells[lead:]
         while cells and not cells[-1].text and len(cells) > len(header):
             cells.pop()
         shift = max(0, len(header) - len(cells))
@@ -376,9 +380,9 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
                     and len(numbers) >= 2 and numbers[-1] == numbers[-2] + 1:
                 j = numbers[-1]
                 assigned = {"weight": rest[j - 1], "score": rest[j]}
-                before = rest[:j - 1]
-                if len(before) == 2 and values.index("actual" if "actual" in values else "weight") < values.index("weight"):
-                    assigned |= {"target": before[0], "actual": before[1]}
+                before, roles_before = rest[:j - 1], values[:values.index("weight")]
+                if len(before) == len(roles_before):
+                    assigned |= dict(zip(roles_before, before))
             elif numeric_roles == ["score"] and numbers:
                 assigned = {"score": rest[numbers[-1]]}
             else:
