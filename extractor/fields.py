@@ -6,6 +6,7 @@ table headers) names it; otherwise the quantity keeps its label and `field` stay
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Optional
 
@@ -29,6 +30,7 @@ class _Vocabulary:
     done_before: tuple[str, ...]
     weak_actual: list[str]
     direct: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]  # word, field, kinds it takes, unless
+    direct_max: dict[str, Decimal]                                   # field -> the largest value it takes
     shares: list[str]
     breakdown: list[str]
     not_budget: list[str]
@@ -56,6 +58,7 @@ def _vocabulary() -> _Vocabulary:
         weak_actual=done["weak_actual"],
         direct=[(w, f, _kinds(spec["kind"]), tuple(spec.get("unless", [])))
                 for f, spec in data["direct"].items() for w in spec["words"]],
+        direct_max={f: Decimal(str(spec["max"])) for f, spec in data["direct"].items() if "max" in spec},
         shares=data["shares"]["words"],
         breakdown=data["clauses"]["breakdown"],
         not_budget=data["not_budget"]["words"],
@@ -159,6 +162,8 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
     label = ctx.label + ctx.column_header
     direct = patterns.nearest(label, [e for e in vocab.direct if q.kind in e[2] and not any(u in label for u in e[3])])
     if direct:
+        if q.value is not None and q.value > vocab.direct_max.get(direct[1], q.value):
+            return None, "clause"
         return direct[1], "nearest_label" if ctx.in_table else "clause"
     if q.kind == "percent" and any(label.startswith(w) for w in vocab.shares):
         share = f"{previous_field}_share" if previous_field and not previous_field.endswith("_share") else None

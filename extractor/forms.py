@@ -385,6 +385,8 @@ def _read_total_row(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
         if not regex.match(r"[\s|\t:：]*\d", segment) or text[row_end:row_end + 1] in ("分", "%"):
             continue
         cells = [c for text_, at in _runs(segment, end) if (c := _cell(text_, at)) and c.value is not None]
+        if len(cells) == 1 and cells[0].value > rules.weight_total and not cells[0].percent:
+            cells = _weight_and_score(cells[0], rules.weight_total)
         if any(c.percent for c in cells) or not 1 <= len(cells) <= 2:
             continue
         if len(cells) == 2 and cells[0].value != rules.weight_total:
@@ -400,6 +402,16 @@ def _read_total_row(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
         reading.facts.append(FormFact("evaluation.total_score", q,
                                       Evidence(kind="form_cell", form=form, row=m.group(), column=None)))
         return
+
+
+def _weight_and_score(run: _Cell, weight_total: Decimal) -> list[_Cell]:
+    """A fused 总分 row (10096.5): the weight total followed by a score no larger, when that is the one split."""
+    splits = [p for p in _splits(run.text, 2) if len(p) == 2 and Decimal(p[0]) == weight_total
+              and Decimal(p[1]) <= weight_total]
+    if len(splits) != 1:
+        return []
+    weight, score = splits[0]
+    return [_cell(weight, run.start), _cell(score, run.start + len(weight))]
 
 
 def read_forms(text: str) -> FormReading:

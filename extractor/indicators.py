@@ -331,6 +331,54 @@ def _split_cells(line: str, offset: int) -> list[tuple[str, int]]:
     return cells
 
 
+def _unfused(cell: tuple[str, int], values: list[str], quantities: _Quantities,
+             limit: Decimal) -> Optional[list[tuple[str, int]]]:
+    """Cells of an indicator row fused with no separator (培训人次≥500人次526人次2020) when the header ends in
+    target, actual, weight, score: the target and actual are the two quantities just before a trailing run,
+    and the run splits into weight and score in exactly one way with score ≤ weight ≤ the category's weight."""
+    text, start = cell
+    order = [v for v in values if v in ("target", "actual", "weight", "score")]
+    if order != ["target", "actual", "weight", "score"]:
+        return None
+    run = regex.search(r"\d[\d.]*$", text)
+    if not run:
+        return None
+    splits = [(w, sc) for i in range(1, len(run.group())) for w, sc in [(run.group()[:i], run.group()[i:])]
+              if _BARE_NUMBER.fullmatch(w) and _BARE_NUMBER.fullmatch(sc) and not (len(w) > 1 and w[0] == "0")
+              and not (len(sc) > 1 and sc[0] == "0" and not sc.startswith("0.")) and Decimal(sc) <= Decimal(w) <= limit]
+    if len(splits) != 1:
+        return None
+    end = start + run.start()
+    found = [q for q in quantities.between(start, end) if q.span[1] <= end]
+    if len(found) < 2 or found[-1].span[1] != end or found[-2].span[1] != found[-1].span[0]:
+        return None
+    target, actual = found[-2], found[-1]
+    groups = _group_cells(text, start)
+    prefix = sum(len(g) for g, _ in groups)
+    name_start = start + prefix
+    if target.span[0] <= name_start:
+        return None
+    weight, score = splits[0]
+    cells = groups + [(text[prefix:target.span[0] - start], name_start),
+                                                   (target.text, target.span[0]), (actual.text, actual.span[0]),
+                                                   (weight, end), (score, end + len(weight))]
+    return cells
+
+
+def _group_cells(text: str, start: int) -> list[tuple[str, int]]:
+    """The category and sub-category words a fused row starts with (产出指标(50分)数量指标...), as cells."""
+    rules = _rules()["text_table"]
+    words = sorted(rules["categories"] + rules["subcategories"], key=len, reverse=True)
+    weight = regex.compile(_rules()["table"]["weight_in_name"])
+    cells, at = [], 0
+    while word := next((w for w in words if text.startswith(w, at)), None):
+        m = weight.match(text, at + len(word))
+        end = m.end() if m else at + len(word)
+        cells.append((text[at:end], start + at))
+        at = end
+    return cells
+
+
 def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple[list[dict], list[Category]]:
     """Indicator rows of tables rendered as text lines outside table blocks: a line holds the category and
     sub-category cells when they start a group, then the name, then the values. Weight and score are the
@@ -350,6 +398,9 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
         one_per_line = text.count("\n", header_start, header_end) >= len(roles) - 1
         for cells in _text_rows(text, line_start, len(values), tuple(rules["ends"]), rules["max_lines"],
                                 one_per_line):
+            if len(cells) == 1:
+                limit = categories[-1].weight if categories and categories[-1].weight else Decimal(100)
+                cells = _unfused(cells[0], values, quantities, limit) or cells
             while cells:
                 word = weight_in_name.sub("", cells[0][0]).strip()
                 m = weight_in_name.search(cells[0][0])
