@@ -398,7 +398,7 @@ def _read_total_row(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
         reading.quantities.append(q)
         reading.rows.append((start, row_end))
         # the form of the funds block above it (A or B), else the indicator table is form D
-        form = next((t.form for t in reversed(reading.tables) if t.header[0] < start), "D")
+        form = next((t.form for t in reversed(reading.tables) if t.span[0] < start), "D")
         reading.facts.append(FormFact("evaluation.total_score", q,
                                       Evidence(kind="form_cell", form=form, row=m.group(), column=None)))
         return
@@ -431,7 +431,7 @@ def read_forms(text: str) -> FormReading:
         labels = [m for m in rules.row_pattern.finditer(squeezed.text, first, stop.start() if stop else last)]
         spans = [squeezed.span(m.start(), m.end()) for m in labels]
         seen_subjects: set[str] = set()
-        table = FormTable(form=form, part="funds", rendering=_rendering(text, header, region_end), header=(header.start, header.end),
+        table = FormTable(form=form, part="funds", rendering=_rendering(text, header, region_end), span=(header.start, region_end),
                           columns=roles, rows=[])
         reading.tables.append(table)
         for i, (m, (start, end)) in enumerate(zip(labels, spans)):

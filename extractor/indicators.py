@@ -140,6 +140,12 @@ def _role_of_header(text: str) -> Optional[str]:
     return max(hits, key=lambda h: h[1])[0] if hits else None
 
 
+def _group_weight(role: Optional[str], previous: Optional[str]) -> Optional[str]:
+    """A 分值 column right after a category or sub-category column is that group's weight (older frameworks:
+    一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值)."""
+    return f"{previous}_weight" if role == "weight" and previous in ("category", "subcategory") else role
+
+
 def _grid_rows(block: Block) -> list[dict[str, Cell]]:
     """Data rows of a table with a real grid, below the first row that names enough indicator roles (a form
     may hold its funds block above the indicators): a merged cell covers every row and column it spans."""
@@ -148,8 +154,10 @@ def _grid_rows(block: Block) -> list[dict[str, Cell]]:
         by_row.setdefault(cell.row, []).append(cell)
     for header_row in sorted(by_row):
         roles: dict[int, str] = {}
-        for cell in by_row[header_row]:
-            role = _role_of_header(cell.text)
+        previous = None
+        for cell in sorted(by_row[header_row], key=lambda c: c.col):
+            role = _group_weight(_role_of_header(cell.text), previous)
+            previous = role
             if role and role not in roles.values():
                 roles[cell.col] = role
         if len(roles) >= _rules()["table"]["min_header_labels"] and "name" in roles.values():
@@ -180,7 +188,9 @@ def _flattened_rows(block: Block) -> list[dict[str, Cell]]:
     header: list[str] = []
     i = start
     while i < len(rows) and all(_role_of_header(c.text) for c in rows[i][lead if i == start else 0:] if c.text):
-        header += [_role_of_header(c.text) for c in rows[i][lead if i == start else 0:] if c.text]
+        for c in rows[i][lead if i == start else 0:]:
+            if c.text:
+                header.append(_group_weight(_role_of_header(c.text), header[-1] if header else None))
         i += 1
     found, carried = [], {}
     for row in rows[i:]:
@@ -221,9 +231,13 @@ def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict]
             if cell is not None and cell.text.strip():
                 m = weight_in_name.search(cell.text)
                 found[role] = weight_in_name.sub("", cell.text).strip()
-                if m and cell.row == row:
+                weight_cell = cells.get(f"{role}_weight")
+                weight = Decimal(m.group(1)) if m else \
+                    Decimal(weight_cell.text) if weight_cell is not None and _BARE_NUMBER.fullmatch(weight_cell.text) \
+                    else None
+                if weight is not None and cell.row == row:
                     categories.append(Category(id="", name=found[role], level=1 if role == "category" else 2,
-                                               weight=Decimal(m.group(1)), span=cell.span))
+                                               weight=weight, span=cell.span))
         name_cell = cells.get("name")
         if name_cell is None or name_cell.row != row or not name_cell.text.strip():
             continue
@@ -267,6 +281,7 @@ def _text_headers(text: str) -> list[tuple[list[str], int]]:
             run = []
         if role:
             roles = [r for r, _ in run]
+            role = _group_weight(role, roles[-1] if roles else None)
             if role in roles:   # a stray label before the header (完成情况 of 年度总体目标完成情况)
                 run = run[roles.index(role) + 1:]
             run.append((role, start))
@@ -393,6 +408,8 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
         if any(s <= header_end <= e for s, e in table_spans):
             continue
         values = roles[roles.index("name") + 1:]
+        leaf_cells = 1 + len(values)
+        groups = [r for r in roles[:roles.index("name")] if r in ("category", "subcategory")]
         line_start = text.find("\n", header_end) + 1 if "\n" in text[header_end:] else len(text)
         category = subcategory = None
         one_per_line = text.count("\n", header_start, header_end) >= len(roles) - 1
@@ -408,13 +425,34 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
                     categories[-1].weight = Decimal(m.group(1))    # 满意度指标 / (10分) on the next line
                 elif word in categories_words and word != category:
                     category, subcategory = word, None
-                    categories.append(Category(id="", name=word, level=1,
-                                               weight=Decimal(m.group(1)) if m else None,
+                    weighted = "category_weight" in roles and len(cells) > 1 and _BARE_NUMBER.fullmatch(cells[1][0])
+                    weight = Decimal(m.group(1)) if m else Decimal(cells[1][0]) if weighted else None
+                    categories.append(Category(id="", name=word, level=1, weight=weight,
                                                span=(cells[0][1], cells[0][1] + len(cells[0][0]))))
+                    if weighted:
+                        cells.pop(0)
                 elif word == category:
                     pass
                 elif word in subcategory_words:
                     subcategory = word
+                elif m and word and len(cells) > 1 and not _BARE_NUMBER.fullmatch(cells[1][0]) or \
+                        len(cells) > leaf_cells and groups:
+                    # a group named freely, weighted in brackets (目标设定(6分)) or in its own column, before
+                    # the name: the first of two groups on a row is the category, a lone one a sub-category
+                    weighted = not m and len(cells) > 1 and _BARE_NUMBER.fullmatch(cells[1][0]) \
+                        and len(cells) - 2 >= leaf_cells
+                    first_of_two = len(cells) - (2 if weighted else 1) > leaf_cells
+                    level = 1 if first_of_two or len(groups) == 1 or category is None else 2
+                    if level == 1:
+                        category, subcategory = word, None
+                    else:
+                        subcategory = word
+                    weight = Decimal(m.group(1)) if m else Decimal(cells[1][0]) if weighted else None
+                    if weight is not None:
+                        categories.append(Category(id="", name=word, level=level, weight=weight,
+                                                   span=(cells[0][1], cells[0][1] + len(cells[0][0]))))
+                    if weighted:
+                        cells.pop(0)
                 else:
                     break
                 cells.pop(0)

@@ -19,7 +19,10 @@ from .meta import find_grade, read_meta, total_score
 from .ocr import annotate
 from .projects import project_facts
 from .quantities import find_quantities, merge_quantities
-from .record import Evaluation, Report, Source
+from .record import Evaluation, FormTable, Indicator, Report, Source
+
+# Fewer weighted rows than this are not taken for a framework table.
+_MIN_FRAMEWORK_ROWS = 3
 from .structure import find_sections
 
 
@@ -50,6 +53,16 @@ def _as_written(model: BaseModel, original: str, folded: str) -> None:
                 setattr(model, name, original[at:at + len(value)])
 
 
+def _indicator_table(indicators: list[Indicator]) -> list[FormTable]:
+    """Weighted indicators with no funds block above them are an indicator framework table (FORMS.md D)."""
+    weighted = [i for i in indicators if i.weight is not None]
+    if len(weighted) < _MIN_FRAMEWORK_ROWS:
+        return []
+    span = (weighted[0].span[0], weighted[-1].span[1])
+    return [FormTable(form="D", part="indicators", rendering=1 if weighted[0].cell else 2, span=span, columns=[],
+                      rows=[])]
+
+
 def build_report(document: Document, source: Source) -> Report:
     """Run every stage after loading over one Document (read in simplified characters, kept as written)."""
     written = document.text
@@ -63,11 +76,12 @@ def build_report(document: Document, source: Source) -> Report:
     quantities, evidence = label_quantities(document, annotate(document, found), sections, subjects, forms)
     facts = facts_from(quantities, evidence) + project_facts(text, quantities, sections)
     categories, indicators = read_indicators(document, sections, quantities, forms.indicators)
+    tables = forms.tables or _indicator_table(indicators)
     evaluation = Evaluation(total_score=total_score(facts), grade=find_grade(text), categories=categories,
                             indicators=indicators)
     problems, measures = find_findings(document, sections)
     report = Report(source=source, text=text, report=meta, sections=sections, quantities=quantities, facts=facts,
-                    evaluation=evaluation, problems=problems, measures=measures, tables=forms.tables,
+                    evaluation=evaluation, problems=problems, measures=measures, tables=tables,
                     warnings=forms.warnings)
     report.checks = run_checks(report)
     if text != written:

@@ -235,8 +235,8 @@ class FormTable(_Model):
     form: Optional[Literal["A", "B", "C", "D", "E"]] = Field(description="The standard form of FORMS.md.")
     part: Literal["funds", "indicators"]
     rendering: int = Field(description="The rendering of FORMS.md it was recovered from (1-7).")
-    header: Span
-    columns: list[str] = Field(description="The column roles, in header order.")
+    span: Span = Field(description="From the table's header to its last row read.")
+    columns: list[str] = Field(description="The column roles, in header order (funds blocks).")
     rows: list[TableRow]
 
 
