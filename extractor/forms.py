@@ -21,7 +21,7 @@ from . import patterns
 from .quantities import find_quantities
 from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
 
-_MONEY = ("planned", "adjusted", "budget", "actual")
+_NOT_MONEY = ("execution_rate", "weight", "score")
 _SQUEEZED_OUT = regex.compile(r"[\s|]")
 _NUMBER_PIECE = regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?%?")
 # Longer fused runs are not cut (the ways to cut grow exponentially; real rows fuse six cells at most).
@@ -176,6 +176,8 @@ def _explicit_cells(segment: str, start: int) -> Optional[list[_Cell]]:
     cell holds words."""
     if "\t" not in segment and "|" not in segment:
         return None
+    lead = len(segment) - len(segment.lstrip(" \n"))     # values on the row below their header
+    segment, start = segment[lead:], start + lead
     pieces = regex.split(r"\t|\|", segment.split("\n")[0] if "\t" in segment else segment)
     cells, offset = [], start
     for i, piece in enumerate(pieces):
@@ -232,7 +234,7 @@ def _consistent(assigned: dict[str, _Cell], fused: bool = False) -> bool:
             return False
     if fused and any(c.value == 0 for c in assigned.values()):
         return False    # a 0 cut from inside a run is a digit of its neighbour more likely than a cell
-    money = {_decimals(c.text) for r, c in assigned.items() if r in _MONEY and c.value is not None}
+    money = {_decimals(c.text) for r, c in assigned.items() if r not in _NOT_MONEY and c.value is not None}
     if fused and len(money) > 1:
         return False    # one column format: amounts cut from one run have as many decimals each
     weight, score = assigned.get("weight"), assigned.get("score")
@@ -414,8 +416,90 @@ def _weight_and_score(run: _Cell, weight_total: Decimal) -> list[_Cell]:
     return [_cell(weight, run.start), _cell(score, run.start + len(weight))]
 
 
-def read_forms(text: str) -> FormReading:
-    """Facts from every funds block (forms A and B) in `text`, and the total score from the 总分 row."""
+def _staff(text: str, squeezed: _Squeezed, reading: FormReading) -> None:
+    """编制数 | 实际在职人数 | 控制率 with its values on the next row (form C): staff.authorized, staff.actual,
+    split where fused by 控制率 = 在职 / 编制."""
+    rules = patterns.load("forms")["basic_data"]["staff"]
+    header = regex.compile(rf"({patterns.alternation(rules['authorized'])})(?:(?:19|20)\d{{2}}年)?"
+                           rf"(?:实际)?({patterns.alternation(rules['actual'])})({patterns.alternation(rules['rate'])})?")
+    for m in header.finditer(squeezed.text):
+        _, end = squeezed.span(m.start(), m.end())
+        segment, row_end = _values_after(text, end, _rules().row_chars, len(text))
+        cells = _read_row(segment, end, ["planned", "actual", "execution_rate"] if m.group(3) else ["planned", "actual"])
+        reading.rows.append((end, row_end))
+        if not cells:
+            continue
+        for role, field_ in (("planned", "staff.authorized"), ("actual", "staff.actual")):
+            cell = cells.get(role)
+            if cell is None or cell.value is None or cell.percent:
+                continue
+            q = Quantity(id="", kind="count", text=cell.text, span=(cell.start, cell.start + len(cell.text)),
+                         value=cell.value, low=None, high=None, unit="人", unit_text=None, unit_from=None,
+                         approx=False, comparison=None)
+            reading.quantities.append(q)
+            column = m.group(1) if role == "planned" else m.group(2)
+            reading.facts.append(FormFact(field_, q, Evidence(kind="form_cell", form="C", row=None, column=column)))
+        return
+
+
+def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_year: Optional[int]) -> None:
+    """经费控制情况 by year (form C): this year's 预算数/决算数 columns give the fields of forms.toml for
+    their rows; every row is read, and one no reading fits is reported."""
+    rules = patterns.load("forms")["basic_data"]
+    column = regex.compile(rules["columns"]["pattern"])
+    found = list(column.finditer(squeezed.text))
+    runs: list[list[regex.Match]] = []
+    for m in found:
+        if runs and m.start() - runs[-1][-1].end() <= _rules().max_gap:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    for run in runs:
+        if len(run) < 2:
+            continue
+        roles = [f"{m.group(1)}{m.group(2)}" for m in run]
+        this_year = {f"{fiscal_year}{rules['columns'][measure]}": measure for measure in ("planned", "actual")}
+        start, _ = squeezed.span(run[0].start(), run[0].end())
+        _, end = squeezed.span(run[-1].start(), run[-1].end())
+        unit = _header_unit(text, _Header([], [], start, end))
+        table = FormTable(form="C", part="funds", rendering=_rendering(text, _Header([], [], start, end), end + 400),
+                          span=(start, end), columns=roles, rows=[])
+        offset = text.find("\n", end) + 1
+        for line in text[offset:].split("\n") if offset else []:
+            line_start, offset = offset, offset + len(line) + 1
+            label = regex.match(r"\s*(?:\d{1,2}\s*[、.．])?\s*([^\d|\t]*?)[\s|\t]*(?=\d)", line)
+            if not label or not label.group(1).strip():
+                break
+            name = label.group(1).strip(" :：")
+            values_at = line_start + label.end()
+            segment = text[values_at:line_start + len(line)]
+            cells = _read_row(segment, values_at, roles)
+            row_span = (line_start + label.start(1), line_start + len(line))
+            reading.rows.append(row_span)
+            table.span = (table.span[0], row_span[1])
+            if cells is None or len(cells) < len(roles):
+                reading.warnings.append(ReadWarning(
+                    code="unread_row", span=row_span,
+                    message=f"表格行“{line.strip()}”无法唯一拆分，未读取 / the row could not be read in exactly one "
+                            "way: its values are left unread"))
+                continue
+            table.rows.append(TableRow(label=name, span=row_span,
+                                       cells={r: (c.start, c.start + len(c.text)) for r, c in cells.items()}))
+            fields_ = rules["fields"].get(regex.sub(r"^其中[:：]?", "", name), {})
+            for role, cell in cells.items():
+                measure = this_year.get(role)
+                if measure not in fields_ or cell.value is None or unit is None:
+                    continue
+                q = _quantity(cell, "money", unit)
+                reading.quantities.append(q)
+                reading.facts.append(FormFact(fields_[measure], q, Evidence(kind="form_cell", form="C", row=name,
+                                                                            column=run[roles.index(role)].group())))
+        reading.tables.append(table)
+
+
+def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
+    """Facts from every funds block (forms A and B) and basic-data table (C) in `text`, and the total score
+    from the 总分 row."""
     rules = _rules()
     squeezed = _Squeezed(text)
     reading = FormReading()
@@ -469,5 +553,7 @@ def read_forms(text: str) -> FormReading:
             scored = {r: cells[r].value for r in ("weight", "score") if r in cells and cells[r].value is not None}
             if "weight" in scored:
                 reading.indicators.append({"name": m.group(), "number": None, "span": (start, end), **scored})
+    _staff(text, squeezed, reading)
+    _year_columns(text, squeezed, reading, fiscal_year)
     _read_total_row(text, squeezed, reading)
     return reading

@@ -421,6 +421,12 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
             while cells:
                 word = weight_in_name.sub("", cells[0][0]).strip()
                 m = weight_in_name.search(cells[0][0])
+                # a group word followed by a bare number is an indicator's name (社会效益 | 10 | ... | 9), unless
+                # the header gives groups a 分值 column of their own
+                named = len(cells) > 1 and _BARE_NUMBER.fullmatch(cells[1][0]) and not m and \
+                    not any(r.endswith("_weight") for r in roles)
+                if named:
+                    break
                 if not word and m and categories and categories[-1].weight is None:
                     categories[-1].weight = Decimal(m.group(1))    # 满意度指标 / (10分) on the next line
                 elif word in categories_words and word != category:

@@ -71,7 +71,7 @@ def build_report(document: Document, source: Source) -> Report:
     meta = read_meta(text, source.path)
     sections = find_sections(document, is_item_line)
     subjects = report_subjects(meta.kind.value if meta.kind else None)
-    forms = read_forms(text)
+    forms = read_forms(text, meta.fiscal_year.value if meta.fiscal_year else None)
     found = merge_quantities(find_quantities(text), forms.quantities)
     quantities, evidence = label_quantities(document, annotate(document, found), sections, subjects, forms)
     facts = facts_from(quantities, evidence) + project_facts(text, quantities, sections)
