@@ -23,7 +23,7 @@ from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
 
 _NOT_MONEY = ("execution_rate", "weight", "score")
 _SQUEEZED_OUT = regex.compile(r"[\s|]")
-_NUMBER_PIECE = regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?%?")
+_NUMBER_PIECE = regex.compile(r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?%?")
 # Longer fused runs are not cut (the ways to cut grow exponentially; real rows fuse six cells at most).
 _MAX_FUSED = 40
 # An execution rate above this (in %) is no rate: a misread run.
@@ -211,7 +211,7 @@ def _splits(run: str, max_pieces: int) -> tuple[tuple[str, ...], ...]:
     if max_pieces == 0 or len(run) > _MAX_FUSED:
         return ()
     out = []
-    for end in range(1, min(len(run), 12) + 1):
+    for end in range(1, min(len(run), 18) + 1):
         piece = run[:end]
         if _NUMBER_PIECE.fullmatch(piece) and _decimals(piece) <= 2:
             out += [(piece,) + rest for rest in _splits(run[end:], max_pieces - 1)]
@@ -272,7 +272,7 @@ def _readings(runs: list[tuple[str, int]], roles: list[str], split_all: bool) ->
         whole = _cell(text, start)
         cut = split_all or whole is None or text.count(".") > 1 or "%" in text[:-1]
         choices = []
-        for pieces in (_splits(text, len(roles)) if cut and "," not in text else [[text]]):
+        for pieces in (_splits(text, len(roles)) if cut else [[text]]):
             offset, cells = start, []
             for piece in pieces:
                 cells.append(_cell(piece, offset))
@@ -375,6 +375,9 @@ def _values_after(text: str, end: int, limit: int, stop: int) -> tuple[str, int]
     words = regex.search(r"[\p{Han}--[无]]", segment[values_start.start():], regex.V1) if values_start else None
     if words:
         segment = segment[:values_start.start() + words.start()]
+        line_break = segment.rfind("\n", values_start.start())
+        if line_break > 0:
+            segment = segment[:line_break]   # the next row's own number (科目编码 201) stays with it
     return segment, end + len(segment)
 
 
@@ -497,6 +500,72 @@ def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_y
         reading.tables.append(table)
 
 
+def _final_accounts(text: str, squeezed: _Squeezed, reading: FormReading) -> None:
+    """支出决算表 (form E): the 合计 row under 本年支出合计 | 基本支出 | 项目支出 gives each subject's spending;
+    收入支出决算总表: 本年支出合计 with the value right after it."""
+    rules = patterns.load("forms")["final_accounts"]
+    columns = {w: subject for subject, words in rules["columns"].items() for w in words}
+    header = regex.compile(rf"(?:{patterns.alternation(columns)})")
+    run: list[regex.Match] = []
+    for m in list(header.finditer(squeezed.text)) + [None]:
+        if m is not None and run and m.start() - run[-1].end() <= _rules().max_gap and \
+                not regex.search(r"\d", squeezed.text[run[-1].end():m.start()]):
+            run.append(m)
+            continue
+        subjects = [columns[x.group()] for x in run]
+        if len(run) >= rules["min_columns"] and len(set(subjects)) == len(subjects):
+            _expenditure_total_row(text, squeezed, reading, run, subjects, rules)
+        run = [m] if m is not None else []
+    pairs = regex.compile(patterns.alternation(rules["pairs"]))
+    for m in pairs.finditer(text):
+        if any(s <= m.start() < e for s, e in reading.rows):
+            continue
+        segment, row_end = _values_after(text, m.end(), _rules().row_chars, len(text))
+        first = regex.match(r"[\s|\t:：]*(\d[\d,]*(?:\.\d+)?)(?![\d.,%])", segment)
+        unit = _header_unit(text, _Header([], [], max(0, m.start() - 400), m.start()))
+        if not first or unit is None or regex.match(r"\s*(万元|元|亿元|%)", text[m.end() + first.end(1):]):
+            continue    # a figure with its own unit is prose, read by the clause rules
+        cell = _cell(first.group(1), m.end() + first.start(1))
+        q = _quantity(cell, "money", unit)
+        reading.quantities.append(q)
+        reading.rows.append((m.start(), m.end() + first.end(1)))
+        reading.facts.append(FormFact(rules["pairs"][m.group()], q,
+                                      Evidence(kind="form_cell", form="E", row=m.group(), column=None)))
+        if not any(t.form == "E" for t in reading.tables):
+            reading.tables.append(FormTable(form="E", part="funds", rendering=_rendering(text, _Header([], [], m.start(), m.end()), row_end),
+                                            span=(m.start(), row_end), columns=["actual"], rows=[]))
+
+
+def _expenditure_total_row(text: str, squeezed: _Squeezed, reading: FormReading, run: list, subjects: list[str],
+                           rules: dict) -> None:
+    start, _ = squeezed.span(run[0].start(), run[0].end())
+    _, end = squeezed.span(run[-1].start(), run[-1].end())
+    total = regex.compile(patterns.alternation(rules["total_row"]))
+    m = total.search(squeezed.text, run[-1].end(), run[-1].end() + 200)
+    if m is None:
+        return
+    label_start, label_end = squeezed.span(m.start(), m.end())
+    segment, row_end = _values_after(text, label_end, _rules().row_chars, len(text))
+    roles = [f"{s}" for s in subjects]
+    cells = _read_row(segment, label_end, roles)
+    unit = _header_unit(text, _Header([], [], max(0, start - 200), end))
+    reading.rows.append((label_start, row_end))
+    table = FormTable(form="E", part="funds", rendering=_rendering(text, _Header([], [], start, end), row_end),
+                      span=(start, row_end), columns=roles, rows=[])
+    reading.tables.append(table)
+    if not cells or unit is None:
+        return
+    table.rows.append(TableRow(label=m.group(), span=(label_start, row_end),
+                               cells={r: (c.start, c.start + len(c.text)) for r, c in cells.items()}))
+    for subject, cell in cells.items():
+        if cell.value is None:
+            continue
+        q = _quantity(cell, "money", unit)
+        reading.quantities.append(q)
+        reading.facts.append(FormFact(f"budget.{subject}.actual", q, Evidence(
+            kind="form_cell", form="E", row=m.group(), column=run[subjects.index(subject)].group())))
+
+
 def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
     """Facts from every funds block (forms A and B) and basic-data table (C) in `text`, and the total score
     from the 总分 row."""
@@ -555,5 +624,6 @@ def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
                 reading.indicators.append({"name": m.group(), "number": None, "span": (start, end), **scored})
     _staff(text, squeezed, reading)
     _year_columns(text, squeezed, reading, fiscal_year)
+    _final_accounts(text, squeezed, reading)
     _read_total_row(text, squeezed, reading)
     return reading
