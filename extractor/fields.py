@@ -38,6 +38,7 @@ class _Vocabulary:
     header_unit: regex.Pattern
     boundaries: str
     sentence_ends: str
+    classification: regex.Pattern
 
 
 def _kinds(kind: str | list[str]) -> tuple[str, ...]:
@@ -66,6 +67,7 @@ def _vocabulary() -> _Vocabulary:
         header_unit=regex.compile(data["header_units"]["pattern"]),
         boundaries=data["clauses"]["boundaries"],
         sentence_ends=data["clauses"]["sentence_ends"],
+        classification=regex.compile(data["clauses"]["classification"]),
     )
 
 
@@ -98,11 +100,15 @@ def _cell_at(block: Block, position: int) -> Optional[Cell]:
 
 
 def _row_header(block: Block, cell: Cell) -> str:
-    """The first cell of the row (a merged cell above counts) when it is words, not a number."""
-    first = block.cell_covering(cell.row, 0)
-    if first is None or first is cell or not first.text.strip():
-        return ""
-    return "" if find_quantities(first.text) and first.text.strip()[0].isdigit() else first.text
+    """The words naming a cell's row: the nearest cell of words to its left (a merged cell above counts). In
+    a table of two halves (收入 | 金额 | 支出 | 金额) each amount is named by its own half's label."""
+    for col in range(cell.col - 1, -1, -1):
+        left = block.cell_covering(cell.row, col)
+        if left is None or left is cell or not left.text.strip():
+            continue
+        if not (find_quantities(left.text) and left.text.strip()[0].isdigit()):
+            return left.text
+    return ""
 
 
 def _header_unit(text: str) -> Optional[Quantity]:
@@ -212,6 +218,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
     from a form take the form's field; other numbers in the rows it read get none; bare numbers under a unit
     header get that unit."""
     from_forms = {f.quantity.span: f for f in forms.facts}
+    in_classification: Optional[str] | bool = False
     evidence: dict[str, Evidence] = {}
     vocab = _vocabulary()
     text = document.text
@@ -239,11 +246,17 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
             q = _with_header_unit(q, _unit_context(document, block, cell, ctx.column_header))
         else:
             q = _with_header_unit(q, raw) if raw.rstrip().endswith((")", "）")) else q
+        if cell is None and vocab.classification.search(text, previous_end, start):
+            # 一般公共服务支出（类）…行政运行（项）。…全年预算为52.00万元: figures after a classification line, up
+            # to the end of its section, are that line's
+            in_classification = containing[0].id if containing else None
         form_fact = from_forms.get(q.span)
         if form_fact is not None:
             field, found = form_fact.field, form_fact.evidence
         elif any(s <= start < e for s, e in forms.rows):
             field, found = None, None
+        elif cell is None and in_classification == (containing[0].id if containing else None):
+            field, found = None, None   # text about one line of the functional classification
         else:
             field, kind = _field(q, ctx, previous_field, default_subject)
             found = Evidence(kind=kind, clause=(s_start, q.span[1]) if kind == "clause" else None)
