@@ -200,8 +200,13 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
         if any(word in after for word in vocab.breakdown):
             return None, "clause"  # a part listed after 其中/包括: not the whole the sentence named
         if carried is not None:     # named earlier in the same sentence: 基本支出预算安排98.56万元，实际支出…
+            if _about_another_figure(ctx.sentence, ctx.sentence.rfind(carried[0]), vocab):
+                return None, "clause"   # “三公”经费财政拨款支出年初预算为…，支出决算为0.00万元
             return f"budget.{default_subject.get(carried[1], carried[1])}.{name}", "clause"
-        subject = next((s for t in ctx.section_titles if (s := patterns.nearest(t, vocab.subjects))), None)
+        subject, title = next(((s, t) for t in ctx.section_titles if (s := patterns.nearest(t, vocab.subjects))),
+                              (None, ""))
+        if subject is not None and _about_another_figure(title, title.rfind(subject[0]), vocab):
+            return None, "nearest_label"
         if subject is not None:
             return f"budget.{default_subject.get(subject[1], subject[1])}.{name}", "nearest_label"
     if subject is None:
@@ -209,6 +214,13 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
         return (None if field in ctx.established else field), "nearest_label"
     sure = subject is not None and not ctx.in_table and subject[0] in ctx.label
     return f"budget.{default_subject.get(subject[1], subject[1])}.{name}", "clause" if sure else "nearest_label"
+
+
+def _about_another_figure(text: str, at: int, vocab: _Vocabulary) -> bool:
+    """Whether the clause of `text` holding position `at` names another figure (三公经费, 追加 ...)."""
+    start = _clause_start(text, at, 0, vocab.boundaries)
+    end = next((i for i in range(at, len(text)) if text[i] in vocab.boundaries), len(text))
+    return any(word in text[start:end] for word in vocab.not_budget)
 
 
 def label_quantities(document: Document, quantities: list[Quantity], sections: list[Section],
