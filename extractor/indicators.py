@@ -228,7 +228,7 @@ def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict]
         found: dict = {}
         for role in ("category", "subcategory"):
             cell = cells.get(role)
-            if cell is not None and cell.text.strip():
+            if cell is not None and cell.text.strip() and cell.text.strip() not in _rules()["table"]["total_rows"]:
                 m = weight_in_name.search(cell.text)
                 found[role] = weight_in_name.sub("", cell.text).strip()
                 weight_cell = cells.get(f"{role}_weight")
@@ -424,7 +424,7 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
                 # a group word followed by a bare number is an indicator's name (社会效益 | 10 | ... | 9), unless
                 # the header gives groups a 分值 column of their own
                 named = len(cells) > 1 and _BARE_NUMBER.fullmatch(cells[1][0]) and not m and \
-                    not any(r.endswith("_weight") for r in roles)
+                    (not any(r.endswith("_weight") for r in roles) or len(cells) <= leaf_cells)
                 if named:
                     break
                 if not word and m and categories and categories[-1].weight is None:
