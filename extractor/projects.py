@@ -269,6 +269,8 @@ def _read_form(q: Quantity, vocab: _Vocabulary) -> Optional[str]:
     label = "".join((q.label or "").split())
     if not _is_count_quantity(q, vocab.count_units, in_form=True) or any(w in label for w in vocab.not_in_sentence):
         return None
+    if not any(w in label for w in patterns.load("projects")["count"]["form_labels"]):
+        return None     # a column headed 项目 holds 科目编码 and names, not counts
     return _classify(label, "", vocab)
 
 
