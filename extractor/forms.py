@@ -18,6 +18,7 @@ from typing import Optional
 import regex
 
 from . import patterns
+from .grids import split_header_lines
 from .quantities import find_quantities
 from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
 
@@ -137,7 +138,12 @@ def _headers(text: str, squeezed: _Squeezed) -> list[_Header]:
         run.append(m)
     if run:
         close()
-    return found
+    for start, end, words in split_header_lines(text, lambda w: w in rules.columns):
+        columns = [w for w in words if w in rules.columns]
+        roles = [rules.columns[w] for w in columns]
+        if len(roles) >= rules.min_columns and len(set(roles)) == len(roles) and "actual" in roles:
+            found = [h for h in found if not start <= h.start <= end] + [_Header(roles, columns, start, end)]
+    return sorted(found, key=lambda h: h.start)
 
 
 def _roles_resolved(header: _Header, region: str) -> list[str]:
@@ -580,7 +586,8 @@ def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
         region = text[max(0, header.start - 200):region_end]
         roles = _roles_resolved(header, text[header.start:min(len(text), header.end + 2000)])
         form = "B" if any(w in region for w in rules.department_words) else "A"
-        unit = _header_unit(text, header)
+        # the unit may stand in a cell spanning the rows, written after the first of them (项目资金（万元)
+        unit = _header_unit(text, header) or _header_unit(text, _Header([], [], header.end + 60, region_end))
         labels = [m for m in rules.row_pattern.finditer(squeezed.text, first, stop.start() if stop else last)]
         spans = [squeezed.span(m.start(), m.end()) for m in labels]
         seen_subjects: set[str] = set()

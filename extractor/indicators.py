@@ -10,6 +10,7 @@ import regex
 
 from . import patterns
 from .document import Block, Cell, Document
+from .grids import split_header_lines
 from .record import Category, CellRef, Indicator, IndicatorValue, Quantity, Section
 from .structure import heading_marker
 
@@ -287,7 +288,16 @@ def _text_headers(text: str) -> list[tuple[list[str], int]]:
             run.append((role, start))
             first_start = run[0][1]
             last_end = end
-    return headers
+    for start, end, words in split_header_lines(text, lambda w: _role_of_header(w) is not None and
+                                                 _labels_in(w)[0][2] == len(w)):
+        roles: list[str] = []
+        for word in words:
+            role = _group_weight(_role_of_header(word), roles[-1] if roles else None)
+            if role and role not in roles:
+                roles.append(role)
+        if len(roles) >= rules["table"]["min_header_labels"] and "name" in roles:
+            headers = [h for h in headers if not start <= h[1] <= end] + [(roles, start, end)]
+    return sorted(headers, key=lambda h: h[1])
 
 
 def _text_rows(text: str, start: int, width: int, ends: tuple[str, ...], max_lines: int,
