@@ -32,6 +32,7 @@ class BatchSettings:
     timeout_seconds: float = 120.0
     memory_mb: int = 2048
     glob: str | None = None
+    cluster: str | None = None  # a Dask scheduler address, or local[:N]; None: local worker processes
 
 
 @dataclass
@@ -105,11 +106,11 @@ def _worker(connection, memory_mb: int) -> None:
             task = connection.recv()
             if task is None:
                 return
-            path, extra = task
+            path, extra, data = task  # data: the file's bytes when the parent has them (a cluster), else None
             outcome = out_of_memory
             try:
                 # The record line as stored: the parent appends it as it comes, without parsing it again.
-                outcome = ("ok", extract(path).model_dump_json()[:-1] + extra)
+                outcome = ("ok", extract(path, data).model_dump_json()[:-1] + extra)
                 connection.send(outcome)
                 continue
             except ExtractorError as e:
@@ -156,11 +157,11 @@ class _Pool:
             self._replace(worker)
         return [w for w in self.workers if w["task"] is None]
 
-    def submit(self, worker: dict, task, extra: str) -> None:
-        """Send one file; `extra` is JSON text the worker appends to the record (',"key": value}')."""
+    def submit(self, worker: dict, task, extra: str, data: bytes | None = None) -> None:
+        """Send one file (its bytes too when given); `extra` is JSON text the worker appends to the record."""
         worker["task"] = task
         worker["deadline"] = time.monotonic() + self.settings.timeout_seconds
-        worker["connection"].send((str(task[0]), extra))
+        worker["connection"].send((str(task[0]), extra, data))
 
     def _replace(self, worker: dict) -> None:
         worker["process"].kill()
@@ -311,8 +312,13 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
     todo = [(paths[0], sha) for sha, paths in by_hash.items() if sha not in finished]
     summary.duplicates = sum(len(paths) - 1 for sha, paths in by_hash.items() if sha not in finished)
 
-    pool = _Pool(BatchSettings(workers=max(1, min(settings.workers, len(todo) or 1)),
-                               timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb))
+    if settings.cluster:
+        from .cluster import DaskPool
+
+        pool = DaskPool(settings)
+    else:
+        pool = _Pool(BatchSettings(workers=max(1, min(settings.workers, len(todo) or 1)),
+                                   timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb))
     progress = _Progress(len(todo))
     queue = list(reversed(todo))
     record_lines, error_lines = _Appender(out / RECORDS), _Appender(out / ERRORS)

@@ -78,11 +78,30 @@ def load_pdf(data: bytes, path: str) -> Document:
         if "password" in str(e).lower() or "encrypt" in type(e).__name__.lower():
             raise CorruptDocument(path, "password-protected PDF") from None
         raise CorruptDocument(path, f"unreadable PDF: {type(e).__name__}: {e}") from None
-    if characters < MIN_CHARS_PER_PAGE * max(pages, 1):
+    if _lacks_text_layer(characters, pages):
         from ..ocr import load_scanned_pdf
 
         return load_scanned_pdf(data, path)
     return builder.build()
+
+
+def _lacks_text_layer(characters: int, pages: int) -> bool:
+    return characters < MIN_CHARS_PER_PAGE * max(pages, 1)
+
+
+def scan_pages(data: bytes) -> int:
+    """Pages of a PDF that load_pdf would read by OCR (no text layer), 0 for a PDF with text: a cluster splits
+    such scans by page range. Stops at the first pages that show a text layer, so it is cheap either way."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = len(pdf.pages)
+        characters = 0
+        for page in pdf.pages:
+            characters += len(page.chars)
+            if not _lacks_text_layer(characters, pages):
+                return 0
+    return pages
 
 
 def _continues(rows: list, next_rows: list) -> bool:
