@@ -48,7 +48,7 @@ def connect(address: str):
                                dashboard_address=None, silence_logs=logging.ERROR)
         return Client(cluster), cluster
     try:
-        return Client(address, timeout=15), None
+        return Client(address), None  # waits distributed.comm.timeouts.connect (Dask's config, 30 s)
     except (OSError, TimeoutError, ValueError) as e:
         raise ClusterError(f"cannot reach a Dask scheduler at {address}: {e}") from None
 
