@@ -40,6 +40,8 @@ def connect(address: str):
         from dask.distributed import Client, LocalCluster
     except ImportError:
         raise ClusterError("--cluster needs Dask, an optional extra: pip install 'extractor[dask]'") from None
+    # Dask logs a lost connection with tracebacks on the client's terminal; a ClusterError says it in one line.
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     name, _, count = address.partition(":")
     if name == "local":
         if count and not (count.isdigit() and int(count) > 0):
@@ -87,6 +89,8 @@ class DaskPool:
             wait([slot["future"] for slot in busy], timeout=poll, return_when="FIRST_COMPLETED")
         except TimeoutError:
             pass
+        except Exception as e:
+            raise _lost(e) from None
         out = []
         for slot in busy:
             if not slot["future"].done():
@@ -127,8 +131,7 @@ class DaskPool:
         except KilledWorker:
             return "error", ("WorkerCrashed", "every Dask worker that ran it died while extracting")
         except BaseException as e:  # only the cluster fails this way: the tasks return their own errors
-            raise ClusterError(f"lost the Dask cluster ({type(e).__name__}: {e}); "
-                               "run the same command again to resume") from None
+            raise _lost(e) from None
 
     def close(self) -> None:
         for slot in self.workers:
@@ -137,6 +140,11 @@ class DaskPool:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _lost(error: BaseException) -> ClusterError:
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return ClusterError(f"lost the Dask cluster ({message}); run the same command again to resume")
 
 
 # ---- on the workers --------------------------------------------------------------------------------------
