@@ -24,10 +24,12 @@ from .load import read_file
 
 # A long scan is cut into ranges of at most this many pages (fewer when the cluster has threads to spare).
 MAX_PAGES_PER_TASK = 8
-# Files in flight per cluster thread: enough that no worker waits for the client between two files.
-SLOTS_PER_THREAD = 2
+# Files per Dask task (Dask's own cost per task is shared by them), and tasks in flight per cluster thread.
+FILES_PER_TASK = 4
+TASKS_PER_THREAD = 2
 
 _local = threading.local()
+KILLED = "killed"  # the answer of a task that Dask gave up on: every worker running it died
 
 
 class ClusterError(Exception):
@@ -57,45 +59,71 @@ def connect(address: str):
 
 class DaskPool:
     """batch._Pool's interface (idle slots, submit, results, close) over a Dask cluster. A slot is a file in
-    flight: twice the cluster's threads, counted again as workers come and go."""
+    flight; files go out in tasks of FILES_PER_TASK, TASKS_PER_THREAD per cluster thread, so the per-task cost
+    of Dask is shared and no worker waits for the client. The threads are counted again as workers come and go."""
 
     def __init__(self, settings: BatchSettings):
         self.settings = settings
         self.client, self.cluster = connect(settings.cluster)
         self.workers: list[dict] = []
         self.threads, self.counted = 1, 0.0
+        self._warm()
+
+    def _warm(self) -> None:
+        """Start the extraction process of every worker now (like the local pool's start), not on its first file."""
+        from dask.distributed import wait
+
+        warm = [self.client.submit(start_extraction, self.settings.timeout_seconds, self.settings.memory_mb,
+                                   workers=[address], allow_other_workers=True, pure=False)
+                for address in self.client.nthreads()]
+        wait(warm)
 
     def idle(self) -> list[dict]:
         if time.monotonic() - self.counted > 2:
             self.threads = max(1, sum(self.client.nthreads().values()))
-            wanted = SLOTS_PER_THREAD * self.threads - len(self.workers)
-            self.workers += [{"task": None, "future": None, "extra": ""} for _ in range(wanted)]
+            wanted = FILES_PER_TASK * TASKS_PER_THREAD * self.threads - len(self.workers)
+            self.workers += [{"task": None, "future": None} for _ in range(wanted)]
             self.counted = time.monotonic()
         return [slot for slot in self.workers if slot["task"] is None]
 
     def submit(self, slot: dict, task, extra: str, data: bytes | None = None) -> None:
-        """Send one file by path (its bytes when given); `extra` is JSON text appended to the record."""
-        slot.update(task=task, extra=extra)
-        path, sha = task
-        slot["future"] = self.client.submit(extract_on_worker, str(path), sha, data, extra,
-                                            self.settings.timeout_seconds, self.settings.memory_mb, pure=False)
+        """Queue one file (its bytes when given), sent with others at the next results(); `extra` is JSON text
+        appended to the record."""
+        slot.update(task=task, extra=extra, data=data, future=None, index=None)
+
+    def _send(self) -> None:
+        queued = [slot for slot in self.workers if slot["task"] is not None and slot["future"] is None]
+        for first in range(0, len(queued), FILES_PER_TASK):
+            chunk = queued[first:first + FILES_PER_TASK]
+            files = [(str(slot["task"][0]), slot["task"][1], slot["data"], slot["extra"]) for slot in chunk]
+            future = self.client.submit(extract_on_worker, files, self.settings.timeout_seconds,
+                                        self.settings.memory_mb, pure=False)
+            for index, slot in enumerate(chunk):
+                slot.update(future=future, index=index, data=None)
 
     def results(self, poll: float = 0.2):
         """Finished files as (task, status, payload); a scan's first answer fans out into its page ranges."""
         from dask.distributed import wait
 
+        self._send()
         busy = [slot for slot in self.workers if slot["task"] is not None]
+        futures = list({id(slot["future"]): slot["future"] for slot in busy}.values())
         try:
-            wait([slot["future"] for slot in busy], timeout=poll, return_when="FIRST_COMPLETED")
+            wait(futures, timeout=poll, return_when="FIRST_COMPLETED")
         except TimeoutError:
             pass
         except Exception as e:
             raise _lost(e) from None
+        answers = self._results([future for future in futures if future.done()])
         out = []
         for slot in busy:
-            if not slot["future"].done():
+            answer = answers.get(slot["future"].key)
+            if answer is None:
                 continue
-            status, payload = self._result(slot["future"])
+            if answer is KILLED:
+                status, payload = "error", ("WorkerCrashed", "every Dask worker that ran it died while extracting")
+            else:
+                status, payload = answer if slot["index"] is None else answer[slot["index"]]
             if status in ("bytes", "split"):
                 try:
                     data = read_file(slot["task"][0])
@@ -119,19 +147,27 @@ class DaskPool:
         shared = self.client.scatter(data, broadcast=True, hash=False)
         ranges = [self.client.submit(read_pages_on_worker, shared, first, min(first + size, pages), pure=False)
                   for first in range(0, pages, size)]
-        slot["future"] = self.client.submit(assemble_on_worker, str(path), sha, shared, slot["extra"], ranges,
-                                            pure=False)
+        slot.update(index=None, future=self.client.submit(assemble_on_worker, str(path), sha, shared, slot["extra"],
+                                                          ranges, pure=False))
 
-    @staticmethod
-    def _result(future) -> tuple:
+    def _results(self, futures: list) -> dict:
+        """Each finished future's answer by key, fetched together; a task that killed every worker that ran it
+        answers KILLED."""
         from dask.distributed import KilledWorker
 
         try:
-            return future.result()
-        except KilledWorker:
-            return "error", ("WorkerCrashed", "every Dask worker that ran it died while extracting")
-        except BaseException as e:  # only the cluster fails this way: the tasks return their own errors
-            raise _lost(e) from None
+            return dict(zip((future.key for future in futures), self.client.gather(futures)))
+        except Exception:
+            pass  # one of them failed: take them one by one to learn which
+        answers = {}
+        for future in futures:
+            try:
+                answers[future.key] = future.result()
+            except KilledWorker:
+                answers[future.key] = KILLED
+            except BaseException as e:  # only the cluster fails this way: the tasks return their own errors
+                raise _lost(e) from None
+        return answers
 
     def close(self) -> None:
         for slot in self.workers:
@@ -161,10 +197,17 @@ def _extraction_pool(timeout_seconds: float, memory_mb: int) -> _Pool:
     return pool
 
 
-def extract_on_worker(path: str, sha: str, data: bytes | None, extra: str, timeout_seconds: float,
-                      memory_mb: int) -> tuple:
-    """The local batch's (status, payload) for one file; ('bytes', None) when this worker cannot read the
-    client's file by its path, ('split', pages) for a scan to read by page range."""
+def start_extraction(timeout_seconds: float, memory_mb: int) -> None:
+    _extraction_pool(timeout_seconds, memory_mb)
+
+
+def extract_on_worker(files: list[tuple], timeout_seconds: float, memory_mb: int) -> list[tuple]:
+    """The local batch's (status, payload) for each (path, sha256, bytes or None, extra); ('bytes', None) when
+    this worker cannot read the client's file by its path, ('split', pages) for a scan to read by page range."""
+    return [_extract_one(*file, timeout_seconds, memory_mb) for file in files]
+
+
+def _extract_one(path: str, sha: str, data: bytes | None, extra: str, timeout_seconds: float, memory_mb: int) -> tuple:
     if data is None:
         try:
             data = read_file(path)
