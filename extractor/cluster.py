@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from .batch import BatchSettings, _Pool
+from .batch import BatchSettings, _Pool, version_key
 from .errors import ExtractorError
 from .load import read_file
 
@@ -70,13 +70,17 @@ class DaskPool:
         self._warm()
 
     def _warm(self) -> None:
-        """Start the extraction process of every worker now (like the local pool's start), not on its first file."""
-        from dask.distributed import wait
-
+        """Start the extraction process of every worker now (like the local pool's start), not on its first
+        file, and refuse workers whose extractor or patterns differ from the client's (their records would)."""
+        addresses = list(self.client.nthreads())
         warm = [self.client.submit(start_extraction, self.settings.timeout_seconds, self.settings.memory_mb,
-                                   workers=[address], allow_other_workers=True, pure=False)
-                for address in self.client.nthreads()]
-        wait(warm)
+                                   workers=[address], allow_other_workers=True, pure=False) for address in addresses]
+        ours = version_key()
+        for address, theirs in zip(addresses, self.client.gather(warm)):
+            if theirs != ours:
+                self.close()
+                raise ClusterError(f"the Dask worker at {address} runs another extractor version or other patterns "
+                                   f"({theirs}, here {ours}); install the same version on every worker")
 
     def idle(self) -> list[dict]:
         if time.monotonic() - self.counted > 2:
@@ -197,8 +201,10 @@ def _extraction_pool(timeout_seconds: float, memory_mb: int) -> _Pool:
     return pool
 
 
-def start_extraction(timeout_seconds: float, memory_mb: int) -> None:
+def start_extraction(timeout_seconds: float, memory_mb: int) -> str:
+    """Start this worker's extraction process; its version_key, which must be the client's."""
     _extraction_pool(timeout_seconds, memory_mb)
+    return version_key()
 
 
 def extract_on_worker(files: list[tuple], timeout_seconds: float, memory_mb: int) -> list[tuple]:

@@ -160,3 +160,17 @@ def test_bad_local_cluster_size_is_refused(tmp_path, address, message):
     with pytest.raises(ClusterError) as error:
         connect(address)
     assert str(error.value) == message
+
+
+def test_worker_with_another_version_is_refused(cluster, monkeypatch):
+    from extractor.batch import version_key
+    from extractor.cluster import ClusterError, DaskPool
+
+    address, _ = cluster
+    ours = version_key()
+    monkeypatch.setattr("extractor.cluster.version_key", lambda: "0000000000000000")  # the client's, not the workers'
+    with pytest.raises(ClusterError) as error:
+        DaskPool(BatchSettings(cluster=address))
+    assert str(error.value).startswith("the Dask worker at tcp://127.0.0.1:")
+    assert str(error.value).endswith(f"runs another extractor version or other patterns ({ours}, here "
+                                     "0000000000000000); install the same version on every worker")
