@@ -76,7 +76,12 @@ class DaskPool:
         warm = [self.client.submit(start_extraction, self.settings.timeout_seconds, self.settings.memory_mb,
                                    workers=[address], allow_other_workers=True, pure=False) for address in addresses]
         ours = version_key()
-        for address, theirs in zip(addresses, self.client.gather(warm)):
+        try:
+            versions = self.client.gather(warm)
+        except Exception as e:
+            self.close()
+            raise ClusterError(f"the Dask workers cannot start extracting: {type(e).__name__}: {e}") from None
+        for address, theirs in zip(addresses, versions):
             if theirs != ours:
                 self.close()
                 raise ClusterError(f"the Dask worker at {address} runs another extractor version or other patterns "

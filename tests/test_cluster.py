@@ -16,8 +16,6 @@ import pytest
 from conftest import CORPUS, ROOT
 from extractor.batch import BatchSettings, run_batch
 
-distributed = pytest.importorskip("distributed", reason="the [dask] extra is not installed")
-
 sys.path.insert(0, str(ROOT / "scripts"))
 from make_scans import font_path, make_scan  # noqa: E402
 
@@ -41,6 +39,7 @@ def _stop(process: subprocess.Popen) -> None:
 def cluster(tmp_path_factory):
     """(address, worker processes): a scheduler and two single-thread workers, each worker in a folder of its
     own, so relative paths given to the client do not resolve there (files must travel as bytes)."""
+    distributed = pytest.importorskip("distributed", reason="the [dask] extra is not installed")
     folder = tmp_path_factory.mktemp("dask")
     address = f"tcp://127.0.0.1:{_free_port()}"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
@@ -106,7 +105,9 @@ def test_scan_is_read_by_page_range_on_both_workers(cluster, tmp_path):
     assert _rows(tmp_path / "cluster") == _rows(tmp_path / "local")
     [record] = [json.loads(line) for line in (tmp_path / "cluster" / "records.jsonl").read_text().splitlines()]
     assert {q["page"] for q in record["quantities"]} == {1, 2}
-    with distributed.Client(address, timeout=30) as client:  # each worker loaded the OCR models: each read a page
+    from distributed import Client
+
+    with Client(address, timeout=30) as client:  # each worker loaded the OCR models: each read a page
         loaded = client.run(lambda: __import__("extractor.ocr").ocr._engine.cache_info().currsize)
     assert sorted(loaded.values()) == [1, 1]
 
@@ -139,7 +140,17 @@ def test_killed_worker_and_client_lose_nothing_and_duplicate_nothing(cluster, tm
                       ("archive/corrupt.docx", "CorruptDocument"), ("archive/fake.pdf", "CorruptDocument")}
 
 
+def test_missing_dask_names_the_extra(monkeypatch):
+    from extractor.cluster import ClusterError, connect
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # what an install without the extra sees
+    with pytest.raises(ClusterError) as error:
+        connect("local:1")
+    assert str(error.value) == "--cluster needs Dask, an optional extra: pip install 'extractor[dask]'"
+
+
 def test_unreachable_scheduler_is_a_one_line_error(tmp_path):
+    pytest.importorskip("distributed", reason="the [dask] extra is not installed")
     shutil.copy(CORPUS / "seed.txt", tmp_path / "seed.txt")
     result = subprocess.run([sys.executable, "-m", "extractor.cli", "batch", str(tmp_path / "seed.txt"), "-o",
                              str(tmp_path / "out"), "--cluster", f"tcp://127.0.0.1:{_free_port()}"],
@@ -155,6 +166,7 @@ def test_unreachable_scheduler_is_a_one_line_error(tmp_path):
     ("local:x", "--cluster local:x: expected local or local:N with N workers, e.g. local:4"),
 ])
 def test_bad_local_cluster_size_is_refused(tmp_path, address, message):
+    pytest.importorskip("distributed", reason="the [dask] extra is not installed")
     from extractor.cluster import ClusterError, connect
 
     with pytest.raises(ClusterError) as error:
