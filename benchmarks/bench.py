@@ -92,7 +92,7 @@ def cluster_scan_rates(tmp: Path) -> None:
     pages = len(make_scan((ROOT / "corpus" / "seed.txt").read_text(encoding="utf-8"), folder / "seed.pdf", dpi=150))
     one, two = (pages / _batch_run(folder, 1, f"local:{n}")[2] for n in (1, 2))
     print(f"scan of {pages} pages on a local Dask cluster (models loaded in each worker included): 1 worker "
-          f"{one:.2f} pages/s, 2 workers {two:.2f} pages/s ({two / one:.2f}x)")
+          f"{one:.3f} pages/s, 2 workers {two:.3f} pages/s ({two / one:.2f}x)")
 
 
 WORKER_RSS = """
