@@ -219,6 +219,7 @@ def extract_on_worker(files: list[tuple], timeout_seconds: float, memory_mb: int
 
 
 def _extract_one(path: str, sha: str, data: bytes | None, extra: str, timeout_seconds: float, memory_mb: int) -> tuple:
+    """One file through this thread's extraction process, unless it must come as bytes or be split."""
     if data is None:
         try:
             data = read_file(path)
