@@ -2,8 +2,9 @@
 
 Measures, on generated reports in the seed's layout (plus longer prose and bigger indicator tables):
 per-document extract time for .txt and .docx (median, p95), the ratio to python-docx merely reading the same
-.docx, batch documents/s with 1 and 2 workers, a cold `extractor extract one.docx`, and the peak RSS of the
-batch workers over 500 and 2,000 documents (it must not grow with the number of documents).
+.docx, batch documents/s with 1 and 2 workers and on a 2-worker local Dask cluster, pages/s of a scan split across
+1 and 2 Dask workers, a cold `extractor extract one.docx`, and the peak RSS of the batch workers over 500 and 2,000
+documents (it must not grow with the number of documents).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import docx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from generate_corpus import DEPARTMENTS, write_corpus  # noqa: E402
-from make_scans import font_path, render_pages  # noqa: E402
+from make_scans import font_path, make_scan, render_pages  # noqa: E402
 
 import extractor  # noqa: E402
 
@@ -61,17 +62,37 @@ import sys, tempfile, time
 from extractor.batch import BatchSettings, run_batch
 started = time.perf_counter()
 with tempfile.TemporaryDirectory() as out:
-    summary = run_batch([sys.argv[1]], out, BatchSettings(workers=int(sys.argv[2])))
-print(summary.total / (time.perf_counter() - started), summary.extraction_rate())
+    summary = run_batch([sys.argv[1]], out, BatchSettings(workers=int(sys.argv[2]), cluster=sys.argv[3] or None))
+print(summary.total / (time.perf_counter() - started), summary.extraction_rate(), summary.extract_seconds)
 """
 
 
-def batch_rates(files_dir: Path, workers: int) -> tuple[float, float]:
-    """(documents/s for the whole run, documents/s while extracting) in a fresh process."""
-    result = subprocess.run([sys.executable, "-c", BATCH_RATE, str(files_dir), str(workers)], check=True,
+def batch_rates(files_dir: Path, workers: int, cluster: str = "") -> tuple[float, float]:
+    """(documents/s for the whole run, documents/s while extracting) in a fresh process; `cluster` as for
+    --cluster (local:N), else the local worker processes."""
+    return _batch_run(files_dir, workers, cluster)[:2]
+
+
+def _batch_run(files_dir: Path, workers: int, cluster: str) -> tuple[float, float, float]:
+    result = subprocess.run([sys.executable, "-c", BATCH_RATE, str(files_dir), str(workers), cluster], check=True,
                             capture_output=True, text=True)
-    whole, extracting = map(float, result.stdout.split()[-2:])
-    return whole, extracting
+    whole, extracting, seconds = map(float, result.stdout.split()[-3:])
+    return whole, extracting, seconds
+
+
+def cluster_scan_rates(tmp: Path) -> None:
+    """Pages/s of one multi-page scan read by page range on a local Dask cluster of 1 and of 2 workers."""
+    from extractor import ocr
+
+    if not ocr.available() or font_path() is None:
+        print("cluster scan: skipped (needs the [ocr] extra and a CJK font)")
+        return
+    folder = tmp / "scan"
+    folder.mkdir()
+    pages = len(make_scan((ROOT / "corpus" / "seed.txt").read_text(encoding="utf-8"), folder / "seed.pdf", dpi=150))
+    one, two = (pages / _batch_run(folder, 1, f"local:{n}")[2] for n in (1, 2))
+    print(f"scan of {pages} pages on a local Dask cluster (models loaded in each worker included): 1 worker "
+          f"{one:.3f} pages/s, 2 workers {two:.3f} pages/s ({two / one:.2f}x)")
 
 
 WORKER_RSS = """
@@ -172,6 +193,11 @@ def main() -> None:
         print(f"batch ({len(list(many.iterdir()))} documents) while extracting: 1 worker {rate1:.1f} docs/s, "
               f"2 workers {rate2:.1f} docs/s ({rate2 / rate1:.2f}x); whole run with start-up and tables: "
               f"{whole1:.1f} and {whole2:.1f} docs/s ({whole2 / whole1:.2f}x)")
+        dask_whole, dask_rate = batch_rates(many, 2, "local:2")
+        print(f"batch on a 2-worker local Dask cluster, same documents: {dask_rate:.1f} docs/s while extracting "
+              f"({dask_rate / rate2:.2f}x the 2-process pool), whole run {dask_whole:.1f} docs/s "
+              f"({dask_whole / whole2:.2f}x)")
+        cluster_scan_rates(tmp)
 
         ocr_seconds(tmp)
         compare_seconds(tmp)

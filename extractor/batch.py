@@ -32,6 +32,7 @@ class BatchSettings:
     memory_mb: int = 2048
     glob: str | None = None
     review: bool = False  # also an HTML review page per document, rendered by the worker that extracted it
+    cluster: str | None = None  # a Dask scheduler address, or local[:N]; None: local worker processes
 
 
 @dataclass
@@ -110,10 +111,11 @@ def _worker(connection, memory_mb: int) -> None:
             task = connection.recv()
             if task is None:
                 return
-            path, extra, review_page = task
+            # data: the file's bytes when the parent has them (a cluster), else None
+            path, extra, review_page, data = task
             outcome = out_of_memory
             try:
-                document, report = extract_document(path)
+                document, report = extract_document(path, data)
                 if review_page is not None:
                     from .review import render_page
 
@@ -168,12 +170,13 @@ class _Pool:
             self._replace(worker)
         return [w for w in self.workers if w["task"] is None]
 
-    def submit(self, worker: dict, task, extra: dict, review_page: Path | None = None) -> None:
-        """Send one file; `extra` holds the keys the worker adds to the record (batch_version, paths), and the
-        worker writes the document's review page to `review_page` when one is given."""
+    def submit(self, worker: dict, task, extra: dict, review_page: Path | None = None,
+               data: bytes | None = None) -> None:
+        """Send one file (its bytes too when given); `extra` holds the keys the worker adds to the record
+        (batch_version, paths), and the worker writes the document's review page to `review_page` when given."""
         worker["task"] = task
         worker["deadline"] = time.monotonic() + self.settings.timeout_seconds
-        worker["connection"].send((str(task[0]), extra, None if review_page is None else str(review_page)))
+        worker["connection"].send((str(task[0]), extra, None if review_page is None else str(review_page), data))
 
     def _replace(self, worker: dict) -> None:
         worker["process"].kill()
@@ -347,9 +350,14 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
     todo = [(paths[0], sha) for sha, paths in by_hash.items() if sha not in finished]
     summary.duplicates = sum(len(paths) - 1 for sha, paths in by_hash.items() if sha not in finished)
 
-    pool = _Pool(BatchSettings(workers=max(1, min(settings.workers, len(todo) or 1)),
-                               timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
-                               review=settings.review))
+    if settings.cluster:
+        from .cluster import DaskPool
+
+        pool = DaskPool(settings)
+    else:
+        pool = _Pool(BatchSettings(workers=max(1, min(settings.workers, len(todo) or 1)),
+                                   timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
+                                   review=settings.review))
     progress = _Progress(len(todo))
     queue = list(reversed(todo))
     record_lines, error_lines = _Appender(out / RECORDS), _Appender(out / ERRORS)

@@ -121,14 +121,19 @@ def _print_findings(rows: list[tuple]) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import BatchSettings, run_batch
+    from .cluster import ClusterError  # imports Dask only when a cluster is asked for
 
     missing = [root for root in args.roots if not os.path.exists(root)]
     if missing:
         _fail(f"batch: no such file or directory: {', '.join(missing)}")
         return 2
     settings = BatchSettings(workers=args.workers, timeout_seconds=args.timeout, memory_mb=args.memory_mb,
-                             glob=args.glob, review=args.review)
-    summary = run_batch(args.roots, args.output, settings)
+                             glob=args.glob, review=args.review, cluster=args.cluster)
+    try:
+        summary = run_batch(args.roots, args.output, settings)
+    except ClusterError as e:
+        _fail(f"batch: {e}")
+        return 2
     print(summary.line(), file=sys.stderr)
     if args.review:
         print(f"review pages: {os.path.join(args.output, 'review', 'index.html')}", file=sys.stderr)
@@ -210,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per file (default 120)")
     p.add_argument("--memory-mb", type=int, default=2048, help="memory allowed per worker (default 2048)")
     p.add_argument("--review", action="store_true", help="also write HTML review pages and review/index.html")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="run on the Dask cluster at ADDRESS (tcp://host:8786), or local[:N] for N local Dask workers")
     p.set_defaults(run=cmd_batch)
 
     p = commands.add_parser("check", help="audit the arithmetic and structure of reports")

@@ -176,11 +176,17 @@ def _repair_columns(rows: list[list[tuple[int, OcrLine]]]) -> tuple[list, list[t
 
 def document_from_pages(pages: list, format: str, path: str) -> Document:
     """OCR every page image into one Document, with confidences and repairs for the quantities."""
+    return document_from_lines([recognise(image) for image in pages], format, path)
+
+
+def document_from_lines(pages: list[list[OcrLine]], format: str, path: str) -> Document:
+    """One Document from each page's recognised lines, however the pages were read (together, or apart on a
+    cluster): the same lines give the same Document."""
     builder = DocumentBuilder(format)
     confidences: list[tuple[int, int, float]] = []
     pending: list = []
-    for number, image in enumerate(pages, 1):
-        for kind, content in _layout(recognise(image)):
+    for number, lines in enumerate(pages, 1):
+        for kind, content in _layout(lines):
             if kind == "table":
                 rows, repaired = _repair_columns(_table_cells(content))
                 builder.table([[(col, 1, 1, box.text) for col, box in row] for row in rows], page=number)
@@ -215,15 +221,21 @@ def load_scanned_pdf(data: bytes, path: str) -> Document:
     if not available():
         raise NeedsOCR(path, "no text layer: a scan. OCR it with the optional extra: "
                              "pip install 'budget-report-extractor[ocr]'")
+    return document_from_lines(read_scanned_pages(data, 0, None), "pdf", path)
+
+
+def read_scanned_pages(data: bytes, first: int, last: int | None) -> list[list[OcrLine]]:
+    """Recognised lines of pages [first, last) of a scanned PDF (last None: to the end); a cluster reads a long
+    scan in page ranges on several workers."""
     import pypdfium2
 
     dpi = patterns.load("ocr")["recognition"]["render_dpi"]
     pdf = pypdfium2.PdfDocument(data)
     try:
-        pages = [pdf[i].render(scale=dpi / 72).to_pil() for i in range(len(pdf))]
+        end = len(pdf) if last is None else min(last, len(pdf))
+        return [recognise(pdf[i].render(scale=dpi / 72).to_pil()) for i in range(first, end)]
     finally:
         pdf.close()
-    return document_from_pages(pages, "pdf", path)
 
 
 def load_image(data: bytes, path: str) -> Document:

@@ -90,17 +90,18 @@ def build_report(document: Document, source: Source) -> Report:
     return report
 
 
-def extract_document(path: str | Path) -> tuple[Document, Report]:
-    """The loaded Document (blocks, cells) and the record of the report file at `path`."""
-    data = read_file(path)
+def extract_document(path: str | Path, data: bytes | None = None) -> tuple[Document, Report]:
+    """The loaded Document (blocks, cells) and the record of the report file at `path` (its bytes as `data`
+    when they were read elsewhere, as on a cluster)."""
+    data = read_file(path) if data is None else data
     document = load_bytes(data, str(path))
     source = Source(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=document.format, bytes=len(data))
     return document, build_report(document, source)
 
 
-def extract(path: str | Path) -> Report:
+def extract(path: str | Path, data: bytes | None = None) -> Report:
     """Extract the record of the report file at `path`; raises an ExtractorError naming the file on bad input."""
-    return extract_document(path)[1]
+    return extract_document(path, data)[1]
 
 
 def extract_text(text: str, path: str = "<text>") -> Report:

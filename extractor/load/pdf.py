@@ -252,11 +252,37 @@ def load_pdf(data: bytes, path: str) -> Document:
         raise CorruptDocument(path, f"unreadable PDF: {e}") from None
     finally:
         pdf.close()
-    if characters < MIN_CHARS_PER_PAGE * max(pages, 1):
+    if _lacks_text_layer(characters, pages):
         from ..ocr import load_scanned_pdf
 
         return load_scanned_pdf(data, path)
     return builder.build()
+
+
+def _lacks_text_layer(characters: int, pages: int) -> bool:
+    return characters < MIN_CHARS_PER_PAGE * max(pages, 1)
+
+
+def scan_pages(data: bytes) -> int:
+    """Pages of a PDF that load_pdf would read by OCR (no text layer), 0 for a PDF with text: a cluster splits
+    such scans by page range. Stops at the first pages that show a text layer, so it is cheap either way."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        pages = len(pdf)
+        characters = 0
+        for index in range(pages):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            characters += textpage.count_chars()
+            textpage.close()
+            page.close()
+            if not _lacks_text_layer(characters, pages):
+                return 0
+    finally:
+        pdf.close()
+    return pages
 
 
 def _continues(rows: list, next_rows: list) -> bool:
