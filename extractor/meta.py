@@ -169,7 +169,7 @@ def _from_division_mention(text: str) -> Optional[StatedDepartment]:
 
 
 def find_department(text: str, title: Optional[StatedText]) -> Optional[StatedDepartment]:
-    return _from_cover(text) or _from_title(title) or _from_body(text) or _from_division_mention(text)
+    return _from_cover(text) or _from_title(title) or _from_division_mention(text) or _from_body(text)
 
 
 def find_region(department: Optional[StatedDepartment]) -> Optional[StatedText]:
