@@ -196,9 +196,10 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
         return None, "nearest_label"  # in a table the row itself must name the subject
     if subject is None:
         carried = patterns.nearest(ctx.sentence, vocab.subjects)
-        after = ctx.sentence[ctx.sentence.rfind(carried[0]):] if carried else ""
-        if any(word in after for word in vocab.breakdown):
-            return None, "clause"  # a part listed after 其中/包括: not the whole the sentence named
+        if any(word in ctx.sentence for word in vocab.breakdown) and carried is not None:
+            # a part listed after 其中/包括 (…，其中项目支出87.5万元，专项支出2350万元): not the whole the sentence
+            # named, and not the part it named first either
+            return None, "clause"
         if carried is not None:     # named earlier in the same sentence: 基本支出预算安排98.56万元，实际支出…
             if _about_another_figure(ctx.sentence, ctx.sentence.rfind(carried[0]), vocab):
                 return None, "clause"   # “三公”经费财政拨款支出年初预算为…，支出决算为0.00万元
