@@ -4,6 +4,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from decimal import Decimal
 from functools import cache
+from dataclasses import replace
 from typing import Optional
 
 import regex
@@ -213,6 +214,40 @@ def _flattened_rows(block: Block) -> list[dict[str, Cell]]:
     return found
 
 
+def _transposed_categories(block: Block) -> list[Category]:
+    """A score summary turned on its side (绩效评价得分情况表): a row headed 一级指标 names the categories, the
+    rows headed 分值 and 得分 below it give each column's weight and score."""
+    first_cells = {c.row: c for c in block.cells if c.col == 0}
+    roles = {row: _role_of_header(cell.text) for row, cell in first_cells.items()}
+    names = next((row for row, role in roles.items() if role == "category"), None)
+    weights = next((row for row, role in roles.items() if role == "weight" and names is not None and row > names), None)
+    scores = next((row for row, role in roles.items() if role == "score" and names is not None and row > names), None)
+    if names is None or weights is None:
+        return []
+    found = []
+    for cell in sorted((c for c in block.cells if c.row == names and c.col > 0), key=lambda c: c.col):
+        name = cell.text.strip()
+        weight, score = block.cell_covering(weights, cell.col), block.cell_covering(scores, cell.col) if scores else None
+        if not name or name in _rules()["table"]["total_rows"] or weight is None or \
+                not _BARE_NUMBER.fullmatch(weight.text.strip()):
+            continue
+        found.append(Category(id="", name=name, level=1, weight=Decimal(weight.text.strip()), span=cell.span,
+                              score=Decimal(score.text.strip()) if score is not None and
+                              _BARE_NUMBER.fullmatch(score.text.strip()) else None))
+    return found
+
+
+def _joined_with(block: Block, following: Optional[Block]) -> Block:
+    """A table whose rows go on in the next block (one table split over two <table>s or pages: a header row
+    alone, then the rows) as one block; any other table as it is."""
+    rows = {c.row for c in block.cells}
+    if following is None or following.kind != "table" or block.flattened or len(rows) != 1 or \
+            max(c.col + c.colspan for c in following.cells) != max(c.col + c.colspan for c in block.cells):
+        return block
+    return replace(block, cells=block.cells + [replace(c, row=c.row + 1) for c in following.cells],
+                   span=(block.span[0], following.span[1]))
+
+
 def _one_cell_rows(block: Block) -> bool:
     """A '|' table whose rows hold one cell each: cells one per line (rendering 3), read as text rows."""
     rows = {c.row for c in block.cells}
@@ -224,6 +259,8 @@ def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict]
     indicators, categories = [], []
     if _one_cell_rows(block):
         return [], []
+    if not block.flattened and (transposed := _transposed_categories(block)):
+        return [], transposed
     for cells in (_flattened_rows(block) if block.flattened else _grid_rows(block)):
         row = cells.pop("_row")
         found: dict = {}
@@ -520,7 +557,8 @@ def read_indicators(document: Document, sections: list[Section], quantities: lis
     categories += text_categories
     for block in document.blocks:
         if block.kind == "table":
-            table_rows, table_categories = _table_indicators(block, quantities)
+            following = document.blocks[block.index + 1] if block.index + 1 < len(document.blocks) else None
+            table_rows, table_categories = _table_indicators(_joined_with(block, following), quantities)
             rows += table_rows
             known = {c.name for c in categories}
             categories += [c for c in table_categories if c.name not in known]
