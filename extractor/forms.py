@@ -327,6 +327,28 @@ def _read_row(segment: str, start: int, roles: list[str]) -> Optional[dict[str, 
     return None
 
 
+_VALUE_LINE = regex.compile(r"[ \t|\d.,%—\-－/]*\d[ \t|\d.,%—\-－/]*")
+
+
+def _values_apart(text: str, spans: list[tuple[int, int]], start: int, end: int) -> dict[int, tuple[int, str]]:
+    """Rows whose values left their labels (FORMS.md rendering 7: labels of a few rows, then a line of bare
+    values for each): label start -> (start, text) of its values, paired in order. A label ending in a colon
+    (按收入性质分：) heads a group and has no values."""
+    pending: list[int] = []
+    found: dict[int, tuple[int, str]] = {}
+    offset = text.rfind("\n", 0, start) + 1
+    for line in text[offset:end].split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
+        label = next((s for s, e in reversed(spans) if line_start <= s < line_start + len(line)), None)
+        if label is not None:
+            rest = text[next(e for s, e in spans if s == label):line_start + len(line)]
+            if not regex.search(r"\d", rest) and not rest.strip().endswith(("：", ":")):
+                pending.append(label)
+        elif pending and _VALUE_LINE.fullmatch(line) and len(line.replace("|", " ").split()) > 1:  # a row, not a cell
+            found[pending.pop(0)] = (line_start, line)
+    return found
+
+
 def _header_unit(text: str, header: _Header) -> Optional[Quantity]:
     """The money unit stated just before or inside the header: 项目资金（万元）, 单位：万元, (万元."""
     window = text[max(0, header.start - 60):header.end]
@@ -594,10 +616,14 @@ def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
         table = FormTable(form=form, part="funds", rendering=_rendering(text, header, region_end), span=(header.start, region_end),
                           columns=roles, rows=[])
         reading.tables.append(table)
+        apart = _values_apart(text, spans, header.end, region_end)
         for i, (m, (start, end)) in enumerate(zip(labels, spans)):
             subject = rules.rows[m.group()]
             row_end = spans[i + 1][0] if i + 1 < len(spans) else region_end
             segment, row_end = _values_after(text, end, rules.row_chars, row_end)
+            if start in apart:
+                end, segment = apart[start]
+                row_end = end + len(segment)
             if subject != "breakdown" and not regex.match(r"[\s:：|\t]*[\d—\-－/]", segment):
                 continue    # a label inside words (项目支出绩效...), not a row
             if subject == "breakdown" or subject in seen_subjects:
