@@ -354,11 +354,19 @@ def _text_rows(text: str, start: int, width: int, ends: tuple[str, ...], max_lin
             if cells:
                 rows.append(cells)
         return rows
-    row: list[tuple[str, int]] = []
-    needed = None
+    stream = []
     for line, at in lines:
         cell = line.strip().rstrip("|").strip()
-        cell_at = at + line.index(cell) if cell else at
+        stream.append((cell, at + line.index(cell) if cell else at))
+    return _rows_of_stream(stream, width, ends)
+
+
+def _rows_of_stream(stream: list[tuple[str, int]], width: int, ends: tuple[str, ...]) -> list[list[tuple[str, int]]]:
+    """Rows cut from a stream of cells: group cells, a name, then the `width` cells that follow it."""
+    rows: list[list[tuple[str, int]]] = []
+    row: list[tuple[str, int]] = []
+    needed = None
+    for cell, cell_at in stream:
         if needed is None:
             if not cell:
                 continue
@@ -457,11 +465,17 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
         values = roles[roles.index("name") + 1:]
         leaf_cells = 1 + len(values)
         groups = [r for r in roles[:roles.index("name")] if r in ("category", "subcategory")]
-        line_start = text.find("\n", header_end) + 1 if "\n" in text[header_end:] else len(text)
+        line_end = text.find("\n", header_end) if "\n" in text[header_end:] else len(text)
+        line_start = line_end + 1
         category = subcategory = None
         one_per_line = text.count("\n", header_start, header_end) >= len(roles) - 1
-        for cells in _text_rows(text, line_start, len(values), tuple(rules["ends"]), rules["max_lines"],
-                                one_per_line):
+        run_on = _split_cells(text[header_end:line_end], header_end)
+        # a whole table run on in one line after its header (rendering 4 without line breaks): rows are the
+        # name and the cells of a row without its trailing 偏差原因 (empty, so vanished)
+        width = len(values) - (bool(values) and values[-1] == "deviation_reason")
+        rows = _rows_of_stream(run_on, width, tuple(rules["ends"])) if width and len(run_on) > 2 * width else \
+            _text_rows(text, line_start, len(values), tuple(rules["ends"]), rules["max_lines"], one_per_line)
+        for cells in rows:
             if len(cells) == 1:
                 limit = categories[-1].weight if categories and categories[-1].weight else Decimal(100)
                 cells = _unfused(cells[0], values, quantities, limit) or cells
