@@ -33,3 +33,15 @@ class NeedsOCR(ExtractorError):
 
 class ConverterMissing(ExtractorError):
     """A legacy format needs a converter (LibreOffice) that is not installed."""
+
+
+class LimitExceeded(ExtractorError):
+    """The file is over one of the limits (size, inflation, pages, pixels, cells, text, depth, frames)."""
+
+
+class NotAFile(ExtractorError):
+    """The path names a FIFO, device, socket or directory: refused before anything is read from it."""
+
+
+class InternalError(ExtractorError):
+    """An unexpected failure inside the extractor on this file (a bug): reported, and the other files go on."""

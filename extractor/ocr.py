@@ -12,7 +12,8 @@ import regex
 
 from . import patterns
 from .document import Document, DocumentBuilder
-from .errors import EmptyDocument, NeedsOCR
+from .errors import CorruptDocument, EmptyDocument, LimitExceeded, NeedsOCR
+from .limits import DEFAULT_LIMITS, Limits
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,10 @@ class OcrLine:
 
 @cache
 def _engine():
+    import onnxruntime
     from rapidocr_onnxruntime import RapidOCR
 
+    onnxruntime.disable_telemetry_events()  # nothing leaves the machine or lands outside the output folder
     return RapidOCR()
 
 
@@ -174,8 +177,9 @@ def _repair_columns(rows: list[list[tuple[int, OcrLine]]]) -> tuple[list, list[t
     return rows, done
 
 
-def document_from_pages(pages: list, format: str, path: str) -> Document:
-    """OCR every page image into one Document, with confidences and repairs for the quantities."""
+def document_from_pages(pages, format: str, path: str) -> Document:
+    """OCR every page image into one Document, with confidences and repairs for the quantities; `pages` may
+    be a generator, so that one page image at a time is held in memory."""
     builder = DocumentBuilder(format)
     confidences: list[tuple[int, int, float]] = []
     pending: list = []
@@ -211,34 +215,73 @@ def document_from_pages(pages: list, format: str, path: str) -> Document:
     return document
 
 
-def load_scanned_pdf(data: bytes, path: str) -> Document:
+class _PixelBudget:
+    """Counts rendered pages and pixels against the limits before each page is rendered or decoded."""
+
+    def __init__(self, path: str, limits: Limits):
+        self.path, self.limits, self.pages, self.pixels = path, limits, 0, 0
+
+    def take(self, width: float, height: float) -> None:
+        pixels = int(width) * int(height)
+        self.pages += 1
+        self.pixels += pixels
+        self.limits.check("ocr_pages", self.pages, self.path, "pages to read by OCR")
+        self.limits.check("pixels_per_page", pixels, self.path, f"pixels of page {self.pages}")
+        self.limits.check("pixels_per_document", self.pixels, self.path, "pixels of all pages")
+
+
+def _rendered_pages(pdf, scale: float, budget: _PixelBudget):
+    for i in range(len(pdf)):
+        page = pdf[i]
+        try:
+            width, height = page.get_size()
+            budget.take(width * scale, height * scale)
+            yield page.render(scale=scale).to_pil()
+        finally:
+            page.close()
+
+
+def load_scanned_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     if not available():
         raise NeedsOCR(path, "no text layer: a scan. OCR it with the optional extra: pip install 'extractor[ocr]'")
     import pypdfium2
 
     dpi = patterns.load("ocr")["recognition"]["render_dpi"]
-    pdf = pypdfium2.PdfDocument(data)
     try:
-        pages = [pdf[i].render(scale=dpi / 72).to_pil() for i in range(len(pdf))]
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as e:
+        raise CorruptDocument(path, f"unreadable PDF: {e}") from None
+    try:
+        limits.check("ocr_pages", len(pdf), path, "pages to read by OCR")
+        return document_from_pages(_rendered_pages(pdf, dpi / 72, _PixelBudget(path, limits)), "pdf", path)
     finally:
         pdf.close()
-    return document_from_pages(pages, "pdf", path)
 
 
-def load_image(data: bytes, path: str) -> Document:
+def _frames(image, budget: _PixelBudget, limits: Limits):
+    from PIL import ImageSequence
+
+    for number, frame in enumerate(ImageSequence.Iterator(image), 1):
+        limits.check("frames", number, budget.path, "image frames")
+        budget.take(*frame.size)
+        yield frame.copy()
+
+
+def load_image(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """A page photo or scan (.png, .jpg, .tif; every frame of a multi-page TIFF is a page)."""
     if not available():
         raise NeedsOCR(path, "an image: reading it needs OCR, pip install 'extractor[ocr]'")
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     try:
         image = Image.open(io.BytesIO(data))
-        pages = [frame.copy() for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, OSError) as e:
-        from .errors import CorruptDocument
-
+        frames = getattr(image, "n_frames", 1)
+        limits.check("frames", frames, path, "image frames")
+        return document_from_pages(_frames(image, _PixelBudget(path, limits), limits), "image", path)
+    except Image.DecompressionBombError as e:
+        raise LimitExceeded(path, f"image too large: {e}") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
         raise CorruptDocument(path, f"unreadable image: {e}") from None
-    return document_from_pages(pages, "image", path)
 
 
 def annotate(document: Document, quantities: list) -> list:

@@ -4,17 +4,23 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import regex
+
 from .checks import run_checks
 from .document import Document, document_from_text
 from .fields import facts_from, label_quantities, report_subjects
 from .findings import find_findings
 from .indicators import is_item_line, read_indicators
+from .limits import DEFAULT_LIMITS, Limits
 from .load import load_bytes, read_file
 from .meta import find_grade, read_meta, total_score
 from .ocr import annotate
 from .quantities import find_quantities
 from .record import Evaluation, Report, Source
 from .structure import find_sections
+
+
+_LONE_SURROGATE = regex.compile("[\ud800-\udfff]")
 
 
 def build_report(document: Document, source: Source) -> Report:
@@ -35,21 +41,24 @@ def build_report(document: Document, source: Source) -> Report:
     return report
 
 
-def extract_document(path: str | Path) -> tuple[Document, Report]:
-    """The loaded Document (blocks, cells) and the record of the report file at `path`."""
-    data = read_file(path)
-    document = load_bytes(data, str(path))
+def extract_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Document, Report]:
+    """The loaded Document (blocks, cells) and the record of the report file at `path`, within `limits`."""
+    data = read_file(path, limits)
+    document = load_bytes(data, str(path), limits)
     source = Source(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=document.format, bytes=len(data))
     return document, build_report(document, source)
 
 
-def extract(path: str | Path) -> Report:
+def extract(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Report:
     """Extract the record of the report file at `path`; raises an ExtractorError naming the file on bad input."""
-    return extract_document(path)[1]
+    return extract_document(path, limits)[1]
 
 
-def extract_text(text: str, path: str = "<text>") -> Report:
-    """Extract the record of a report given as text."""
+def extract_text(text: str, path: str = "<text>", limits: Limits = DEFAULT_LIMITS) -> Report:
+    """Extract the record of a report given as text. Lone surrogates (not Unicode, cannot be written as JSON)
+    become U+FFFD one for one, so every offset into `text` stays the same."""
+    limits.check("text_chars", len(text), path, "characters of text")
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     data = text.encode("utf-8")
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="txt", bytes=len(data))
     return build_report(document_from_text(text), source)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import io
 
 from ..document import Document, DocumentBuilder
-from ..errors import CorruptDocument
+from ..errors import CorruptDocument, ExtractorError
+from ..limits import DEFAULT_LIMITS, Limits
 
 # A PDF with fewer text characters than this per page on average has no usable text layer.
 MIN_CHARS_PER_PAGE = 10
@@ -40,7 +41,7 @@ def _table_rows(table) -> list[list[tuple[int, int, int, str]]]:
     return rows
 
 
-def load_pdf(data: bytes, path: str) -> Document:
+def load_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     import pdfplumber  # imported here: it costs ~0.3 s and only PDFs need it
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -49,6 +50,7 @@ def load_pdf(data: bytes, path: str) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = len(pdf.pages)
+            limits.check("pages", pages, path, "pages")
             previous_table: list | None = None  # rows of a table still open at the end of the last page
             for number, page in enumerate(pdf.pages, 1):
                 characters += len(page.chars)
@@ -70,8 +72,12 @@ def load_pdf(data: bytes, path: str) -> Document:
                         if previous_table is not None:
                             builder.table(previous_table[1], page=previous_table[0])
                         previous_table = (number, content)
+                page.close()  # drop the page's cached objects: memory stays that of one page
+                limits.check("text_chars", builder.length, path, "characters of text")
             if previous_table is not None:
                 builder.table(previous_table[1], page=previous_table[0])
+    except ExtractorError:
+        raise
     except PDFSyntaxError as e:
         raise CorruptDocument(path, f"damaged PDF: {e}") from None
     except Exception as e:  # pdfminer raises many types for damaged or encrypted files
@@ -81,7 +87,7 @@ def load_pdf(data: bytes, path: str) -> Document:
     if characters < MIN_CHARS_PER_PAGE * max(pages, 1):
         from ..ocr import load_scanned_pdf
 
-        return load_scanned_pdf(data, path)
+        return load_scanned_pdf(data, path, limits)
     return builder.build()
 
 
