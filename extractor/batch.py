@@ -4,13 +4,22 @@ State lives in the output folder itself: records.jsonl (one line per distinct do
 and extractor version) and errors.jsonl. A run reads them first and extracts only what is missing, so a run
 killed at any moment resumes without loss or duplicates. The tables (facts.csv, facts.parquet,
 reports.duckdb) are rebuilt from records.jsonl at the end of every run and replaced atomically.
+
+One run at a time holds an exclusive lock on the output folder (a second run is refused and told who holds
+it). A run over part of an archive (a sub-folder, another --glob) keeps the records of the files outside its
+scope. Failures that may pass (Timeout, MemoryLimit, WorkerCrashed) are tried again on the next run.
 """
 from __future__ import annotations
 
+import fcntl
+import fnmatch
 import hashlib
 import json
 import os
+import shutil
 import signal
+import socket
+import stat
 import sys
 import time
 from collections import Counter
@@ -20,10 +29,14 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from . import __version__
+from .errors import ExtractorError, OutputLocked, shown_path
+from .limits import DEFAULT_LIMITS, Limits
 from .load import supported_suffixes
 from .patterns import patterns_dir
 
-RECORDS, ERRORS = "records.jsonl", "errors.jsonl"
+RECORDS, ERRORS, LOCK = "records.jsonl", "errors.jsonl", ".lock"
+# Failures that depend on the moment (load, memory, a crash) rather than the file: retried by the next run.
+TRANSIENT = {"Timeout", "MemoryLimit", "WorkerCrashed"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,8 @@ class BatchSettings:
     timeout_seconds: float = 120.0
     memory_mb: int = 2048
     glob: str | None = None
+    follow_symlinks: bool = False
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass
@@ -43,12 +58,14 @@ class Summary:
     duplicates: int = 0
     failed: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    errors: int = 0  # lines in errors.jsonl at the end of the run, earlier runs' included
 
     def line(self) -> str:
         rate = self.done / self.seconds if self.seconds else 0.0
         failed = ", ".join(f"{k} {v}" for k, v in sorted(self.failed.items())) or "none"
         return (f"files {self.total}: extracted {self.done}, already done {self.skipped}, identical copies "
-                f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}); {self.seconds:.1f} s, {rate:.1f} files/s")
+                f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}), {self.errors} in {ERRORS}; "
+                f"{self.seconds:.1f} s, {rate:.1f} files/s")
 
     def extraction_rate(self) -> float:
         """Documents per second while extracting (start-up and the final tables left out)."""
@@ -65,26 +82,89 @@ def version_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def find_files(roots: list[str], pattern: str | None) -> list[Path]:
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def find_files(roots: list[str], pattern: str | None, follow_symlinks: bool = False) -> tuple[list[Path], list[dict]]:
+    """Supported regular files under `roots` whose name matches `pattern`, and the symbolic links skipped
+    because they lead out of their tree (followed only with follow_symlinks; link loops are never walked)."""
     suffixes = set(supported_suffixes())
-    found = []
+    found, skipped = set(), []
+
+    def consider(path: Path, root: Path) -> None:
+        if path.suffix.lower() not in suffixes or (pattern and not fnmatch.fnmatch(path.name, pattern)):
+            return
+        if path.is_symlink() and not follow_symlinks and not _inside(path.resolve(), root):
+            skipped.append({"path": shown_path(path), "error": "SkippedLink",
+                            "message": f"symbolic link out of the tree to {shown_path(path.resolve())}; "
+                                       "--follow-symlinks follows it"})
+        elif path.is_file():  # regular files (and links to them): FIFOs, devices and sockets are left alone
+            found.add(path)
+
     for root in map(Path, roots):
-        candidates = [root] if root.is_file() else root.rglob(pattern or "*")
-        found += [p for p in candidates if p.is_file() and p.suffix.lower() in suffixes]
-    return sorted(set(found))
+        if not root.is_dir():
+            consider(root, root.resolve().parent)
+            continue
+        real_root, seen = root.resolve(), set()
+        for folder, dirs, names in os.walk(root, followlinks=follow_symlinks):
+            real = Path(folder).resolve()
+            if real in seen:  # a link loop, or a folder reached twice through links
+                dirs[:] = []
+                continue
+            seen.add(real)
+            dirs.sort()
+            for name in sorted(names):
+                consider(Path(folder) / name, real_root)
+            if follow_symlinks:
+                continue
+            for name in dirs:
+                link = Path(folder) / name
+                if link.is_symlink() and not _inside(link.resolve(), real_root):
+                    skipped.append({"path": shown_path(link), "error": "SkippedLink",
+                                    "message": f"symbolic link out of the tree to {shown_path(link.resolve())}; "
+                                               "--follow-symlinks follows it"})
+    return sorted(found), skipped
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
+def _in_scope(path: str, roots: list[str], pattern: str | None) -> bool:
+    """Whether a recorded path falls in this run's roots and --glob (so this run decides about it)."""
+    if pattern and not fnmatch.fnmatch(os.path.basename(path), pattern):
+        return False
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in map(shown_path, roots))
+
+
+def _sha256(path: Path, limits: Limits) -> str:
+    """Content hash of a regular file within limits.file_bytes (opened without blocking on a FIFO)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{shown_path(path)}: not a regular file")
+        limits.check("file_bytes", info.st_size, shown_path(path), "file size in bytes")
+        digest = hashlib.sha256()
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
+def _lock(out: Path) -> int:
+    """An exclusive lock on the output folder for this run (released by the kernel even on kill -9)."""
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
+        os.close(fd)
+        raise OutputLocked(str(out), f"in use by another batch run ({holder}); wait for it or choose another -o") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode())
+    return fd
+
+
 # ---- workers ---------------------------------------------------------------------------------------------
 
-def _worker(connection, memory_mb: int) -> None:
+def _worker(connection, memory_mb: int, limits: Limits) -> None:
     """Extract files sent over `connection` until told to stop; a memory cap bounds each worker.
 
     A worker that ran out of memory reports it and exits (its heap may be left in a bad state); the pool
@@ -109,7 +189,7 @@ def _worker(connection, memory_mb: int) -> None:
             outcome = out_of_memory
             try:
                 # The record line as stored: the parent appends it as it comes, without parsing it again.
-                outcome = ("ok", extract(path).model_dump_json()[:-1] + extra)
+                outcome = ("ok", extract(path, limits).model_dump_json()[:-1] + extra)
                 connection.send(outcome)
                 continue
             except ExtractorError as e:
@@ -138,7 +218,8 @@ class _Pool:
 
     def _start(self) -> dict:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(child, self.settings.memory_mb), daemon=True)
+        process = self.context.Process(target=_worker, args=(child, self.settings.memory_mb, self.settings.limits),
+                                       daemon=True)
         process.start()
         child.close()
         return {"process": process, "connection": parent, "task": None, "deadline": None}
@@ -160,7 +241,7 @@ class _Pool:
         """Send one file; `extra` is JSON text the worker appends to the record (',"key": value}')."""
         worker["task"] = task
         worker["deadline"] = time.monotonic() + self.settings.timeout_seconds
-        worker["connection"].send((str(task[0]), extra))
+        worker["connection"].send((task[0], extra))
 
     def _replace(self, worker: dict) -> None:
         worker["process"].kill()
@@ -281,38 +362,73 @@ class _Progress:
 
 
 def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = BatchSettings()) -> Summary:
-    """Extract every supported file under `roots` into `out`; see the module docstring for what is written."""
-    from .tables import write_tables
-
+    """Extract every supported file under `roots` into `out`; see the module docstring for what is written.
+    Raises OutputLocked when another run holds `out`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    lock = _lock(out)
+    try:
+        return _run(roots, out, settings)
+    finally:
+        os.close(lock)
+
+
+def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
+    from .tables import write_tables
+
     started = time.monotonic()
+    for stale in out.glob(".build-*"):  # table builds of a killed run: we hold the lock, nobody else builds
+        shutil.rmtree(stale, ignore_errors=True)
     version = version_key()
-    files = find_files(roots, settings.glob)
+    files, skipped_links = find_files(roots, settings.glob, settings.follow_symlinks)
     summary = Summary(total=len(files))
-    by_hash: dict[str, list[str]] = {}
-    unreadable = []
+    by_hash: dict[str, list[str]] = {}  # content hash -> paths as recorded
+    real: dict[str, Path] = {}          # path as recorded -> the path to open
+    unreadable = [row | {"sha256": None, "version": version} for row in skipped_links]
+    summary.failed.update(row["error"] for row in skipped_links)
     for path in files:
         try:
-            by_hash.setdefault(_sha256(path), []).append(str(path))
-        except OSError as e:
-            summary.failed["Unreadable"] += 1
-            unreadable.append({"path": str(path), "sha256": None, "version": version, "error": "Unreadable",
-                               "message": str(e)})
+            sha = _sha256(path, settings.limits)
+        except (OSError, ExtractorError) as e:
+            kind = type(e).__name__ if isinstance(e, ExtractorError) else "Unreadable"
+            summary.failed[kind] += 1
+            unreadable.append({"path": shown_path(path), "sha256": None, "version": version, "error": kind,
+                               "message": getattr(e, "cause", None) or str(e)})
+            continue
+        by_hash.setdefault(sha, []).append(shown_path(path))
+        real[shown_path(path)] = path
     current = {(sha, version) for sha in by_hash}
 
-    # Keep what is still valid: same content, same extractor version. Everything else is redone.
-    records = [r for r in read_jsonl(out / RECORDS) if (r["source"]["sha256"], r.get("batch_version")) in current]
-    errors = [e for e in read_jsonl(out / ERRORS) if (e.get("sha256"), e.get("version")) in current]
+    def in_scope(path: str) -> bool:
+        return _in_scope(path, roots, settings.glob)
+
+    # Keep what is still valid (same content, same extractor version) and whatever lies outside this run's
+    # roots and --glob; records of files in scope that changed or went away are dropped.
+    records = []
+    for r in read_jsonl(out / RECORDS):
+        outside = [p for p in r.get("paths") or [r["source"]["path"]] if not in_scope(p)]
+        sha = r["source"]["sha256"]
+        if (sha, r.get("batch_version")) in current:
+            r["paths"] = by_hash[sha] + [p for p in outside if p not in by_hash[sha]]
+        elif outside:
+            r["paths"] = outside
+        else:
+            continue
+        records.append(r)
+    kept = {r["source"]["sha256"] for r in records}
+    errors = [e for e in read_jsonl(out / ERRORS)
+              if e.get("sha256") not in kept and e.get("error") not in TRANSIENT and
+              ((e.get("sha256"), e.get("version")) in current or not in_scope(e["path"]))]
     _rewrite_jsonl(out / RECORDS, records)
     _rewrite_jsonl(out / ERRORS, errors + unreadable)
-    finished = {r["source"]["sha256"] for r in records} | {e["sha256"] for e in errors}
-    summary.skipped = sum(len(by_hash[sha]) for sha in finished)
+    finished = kept | {e["sha256"] for e in errors if e.get("sha256")}
+    summary.skipped = sum(len(paths) for sha, paths in by_hash.items() if sha in finished)
     todo = [(paths[0], sha) for sha, paths in by_hash.items() if sha not in finished]
     summary.duplicates = sum(len(paths) - 1 for sha, paths in by_hash.items() if sha not in finished)
 
     pool = _Pool(BatchSettings(workers=max(1, min(settings.workers, len(todo) or 1)),
-                               timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb))
+                               timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
+                               limits=settings.limits))
     progress = _Progress(len(todo))
     queue = list(reversed(todo))
     record_lines, error_lines = _Appender(out / RECORDS), _Appender(out / ERRORS)
@@ -323,15 +439,15 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
                 if queue:
                     path, sha = queue.pop()
                     extra = f',"batch_version":"{version}","paths":{json.dumps(by_hash[sha], ensure_ascii=False)}}}'
-                    pool.submit(worker, (path, sha), extra)
+                    pool.submit(worker, (real[path], sha), extra)
             for (path, sha), status, payload in pool.results():
                 if status == "ok":
                     record_lines.line(payload)
                     summary.done += 1
                 else:
                     kind, message = payload
-                    error_lines.row({"path": path, "paths": by_hash[sha], "sha256": sha, "version": version,
-                                     "error": kind, "message": message})
+                    error_lines.row({"path": shown_path(path), "paths": by_hash[sha], "sha256": sha,
+                                     "version": version, "error": kind, "message": message})
                     summary.failed[kind] += 1
                 progress.advance(status != "ok")
     finally:
@@ -340,6 +456,8 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
         record_lines.close()
         error_lines.close()
         progress.finish()
-    write_tables(out, read_jsonl(out / RECORDS), by_hash)
+    records = read_jsonl(out / RECORDS)
+    write_tables(out, records, {r["source"]["sha256"]: r.get("paths") or [r["source"]["path"]] for r in records})
+    summary.errors = len(read_jsonl(out / ERRORS))
     summary.seconds = time.monotonic() - started
     return summary

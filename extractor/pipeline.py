@@ -8,6 +8,7 @@ import regex
 
 from .checks import run_checks
 from .document import Document, document_from_text
+from .errors import shown_path
 from .fields import facts_from, label_quantities, report_subjects
 from .findings import find_findings
 from .indicators import is_item_line, read_indicators
@@ -44,8 +45,9 @@ def build_report(document: Document, source: Source) -> Report:
 def extract_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Document, Report]:
     """The loaded Document (blocks, cells) and the record of the report file at `path`, within `limits`."""
     data = read_file(path, limits)
-    document = load_bytes(data, str(path), limits)
-    source = Source(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=document.format, bytes=len(data))
+    name = shown_path(path)  # a file name that is not UTF-8 keeps its bytes escaped
+    document = load_bytes(data, name, limits)
+    source = Source(path=name, sha256=hashlib.sha256(data).hexdigest(), format=document.format, bytes=len(data))
     return document, build_report(document, source)
 
 

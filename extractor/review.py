@@ -216,3 +216,15 @@ def render_index(entries: list[tuple[str, Report]]) -> str:
             '</style></head><body><header><h1>审核索引 Review index</h1></header><table>'
             '<tr><th>文件 file</th><th>部门 department</th><th>年度 year</th><th>总分 score</th>'
             f'<th>未通过检查 failed checks</th></tr>{"".join(rows)}</table></body></html>')
+
+
+def page_name(path: str, taken: set[str]) -> str:
+    """A page file name from the input's name, unique among `taken` (which it joins): a.txt and a.docx, or
+    two folders' report.docx, get report.html and report-2.html instead of overwriting each other."""
+    stem = Path(path).stem or "report"
+    name, n = f"{stem}.html", 1
+    while name.lower() in taken or name.lower() == "index.html":
+        n += 1
+        name = f"{stem}-{n}.html"
+    taken.add(name.lower())
+    return name
