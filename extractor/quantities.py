@@ -72,10 +72,11 @@ def _grammar() -> _Grammar:
     sep = patterns.alternation(qualifiers["range"]["separators"])
 
     arabic_run = rf"(?:{_ARABIC})(?:[{places}]+(?:{_ARABIC}))*"
-    # A Chinese numeral starts where no digit is right before it (so one run is tried once, not from each of
-    # its characters) and is at most max_chinese_numeral characters long: both keep the scan linear.
+    # A Chinese numeral is at most max_chinese_numeral characters long and starts where no digit is right
+    # before it (checked first, so a run is tried once, not from each of its characters): the scan stays linear.
     longest = numerals["max_chinese_numeral"] - 1
-    chinese_run = rf"(?<![{digits}十拾])(?:[{digits}]|[十拾])[{digits}{places}]{{0,{longest}}}"
+    chinese_run = rf"(?:[{digits}]|[十拾])[{digits}{places}]{{0,{longest}}}"
+    chinese_start = rf"(?<![{digits}十拾])"
     inner_before_unit = rf"(?:(?P<inner>{inner})(?=\s?(?:{mult})?(?:{unit})))?"
     tail = rf"(?:\s?(?P<suffix>{suffix}))?"
     pattern = rf"""
@@ -95,7 +96,7 @@ def _grammar() -> _Grammar:
                 (?:\s?(?P<unit>{unit}))?
             )
           |
-            (?<!第[{digits}十]*[、,]?)
+            {chinese_start}(?<!第[{digits}十]*[、,]?)
             (?P<cnum>{chinese_run})
             (?:(?P<cinner>{inner})(?=(?:{unit})))?
             (?P<cunit>{unit})
