@@ -89,10 +89,6 @@ class _ClauseStarts:
         return max(floor, self.after[i]) if i >= 0 else floor
 
 
-def _cell_at(block: Block, position: int) -> Optional[Cell]:
-    return next((c for c in block.cells if c.span[0] <= position <= c.span[1]), None)
-
-
 def _row_header(block: Block, cell: Cell) -> str:
     """The first cell of the row (a merged cell above counts) when it is words, not a number."""
     first = block.cell_covering(cell.row, 0)
@@ -128,7 +124,7 @@ def _table_preamble(document: Document, block: Block) -> str:
     """The paragraph just before a table and its first row, where 单位：万元 usually stands."""
     before = document.blocks[block.index - 1] if block.index > 0 else None
     lead = document.text[before.span[0]:before.span[1]] if before is not None and before.kind != "table" else ""
-    first_row = " ".join(c.text for c in block.cells if c.row == 0)
+    first_row = " ".join(c.text for c in block.row_cells(0))
     return f"{lead} {first_row}"
 
 
@@ -136,7 +132,8 @@ def _unit_context(document: Document, block: Block, cell: Cell, column_header: s
     """Where a unit for a bare number in `cell` may be written: its column header and the table's preamble,
     or, in a flattened table whose columns do not line up, the few rows just above it."""
     if block.flattened:
-        return " ".join(c.text for c in block.cells if cell.row - _FLATTENED_UNIT_ROWS <= c.row < cell.row)
+        return " ".join(c.text for row in range(max(0, cell.row - _FLATTENED_UNIT_ROWS), cell.row)
+                        for c in block.row_cells(row))
     return column_header + _table_preamble(document, block)
 
 
@@ -195,7 +192,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
     for q in quantities:
         start = q.span[0]
         block = document.block_at(start)
-        cell = _cell_at(block, start) if block is not None and block.kind == "table" else None
+        cell = block.cell_at(start) if block is not None and block.kind == "table" else None
         floor = max(previous_end, cell.span[0] if cell else 0)
         raw = text[max(clauses.before(start, floor), start - vocab.max_label_length):start]
         s_start = sentences.before(start, cell.span[0] if cell else 0)

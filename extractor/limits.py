@@ -20,9 +20,9 @@ class Limits:
     text_chars: int = 2_000_000             # characters of the document text
     markup_chars: int = 10_000_000          # characters of HTML or Markdown source, tags included
     pages: int = 500                        # pages of a PDF with a text layer
-    ocr_pages: int = 50                     # pages read by OCR (a scanned PDF or the frames of an image)
+    ocr_pages: int = 20                     # pages read by OCR (a scanned PDF or image frames): 2-8 s each
     pixels_per_page: int = 40_000_000       # pixels of one rendered page or image frame (A4 at 300 dpi: 8.7 M)
-    pixels_per_document: int = 400_000_000  # pixels rendered for the whole document
+    pixels_per_document: int = 160_000_000  # pixels rendered for the whole document (20 A4 pages at 300 dpi)
     table_cells: int = 200_000              # grid positions of one table after rowspan/colspan are expanded
     depth: int = 200                        # element nesting of HTML and XML
     frames: int = 100                       # frames of a multi-page image read before refusing

@@ -82,6 +82,7 @@ HOSTILE_SHAPES = {
     "many headings": lambda n: "".join(f"{i % 9 + 1}、标题\n" for i in range(n // 5)),
     "one long numeral": lambda n: "一" * n + "万元",
     "one long line": lambda n: "预算" * (n // 2),
+    "pipe table rows": lambda n: "a|b|1万元\n" * (n // 8),
 }
 
 

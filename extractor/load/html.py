@@ -143,7 +143,7 @@ def _root(markup: str, path: str, limits: Limits):
 
 def load_html(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     builder = DocumentBuilder("html")
-    root = _root(decode(data, path, limits.markup_chars), path, limits)
+    root = _root(decode(data, path, limits.markup_chars, "markup_chars"), path, limits)
     body = root.find("body")
     _walk(body if body is not None else root, builder, path, limits)
     return builder.build()
@@ -157,7 +157,7 @@ _MD_HEADING = regex.compile(r"^(#{1,6})\s+(.*)$")
 def load_markdown(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Markdown as converted from PDFs: '#' headings, text lines, and <table> blocks with rowspan/colspan."""
     builder = DocumentBuilder("md")
-    text = decode(data, path, limits.markup_chars).replace("\r\n", "\n")
+    text = decode(data, path, limits.markup_chars, "markup_chars").replace("\r\n", "\n")
     position = 0
     while (start := _MD_TABLE_START.search(text, position)) and (end := _MD_TABLE_END.search(text, start.end())):
         _markdown_lines(text[position:start.start()], builder)

@@ -34,16 +34,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _check_chars(count: int, max_chars: int, path: str) -> None:
+def _check_chars(count: int, max_chars: int, path: str, name: str, at_least: str = "") -> None:
     if count > max_chars:
-        raise LimitExceeded(path, f"characters of text: over {max_chars:,} (text_chars)")
+        raise LimitExceeded(path, f"too large: characters {at_least}{count:,}, the limit is {max_chars:,} ({name})")
 
 
-def decode(data: bytes, path: str, max_chars: int = DEFAULT_LIMITS.text_chars) -> str:
+def decode(data: bytes, path: str, max_chars: int = DEFAULT_LIMITS.text_chars, name: str = "text_chars") -> str:
     """Decode report bytes, trying exact decodings before guessing; never returns mojibake knowingly.
 
     Over `max_chars` characters is refused before decoding when even 4 bytes a character would be too many."""
-    _check_chars(len(data) // 4, max_chars, path)
+    _check_chars(len(data) // 4, max_chars, path, name, "at least ")
     if data.startswith(codecs.BOM_UTF8):
         candidates = [("utf-8-sig", data)]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -60,7 +60,7 @@ def decode(data: bytes, path: str, max_chars: int = DEFAULT_LIMITS.text_chars) -
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        _check_chars(len(text), max_chars, path)
+        _check_chars(len(text), max_chars, path, name)
         if _plausible(text):
             return text
     best = charset_normalizer.from_bytes(data).best()
