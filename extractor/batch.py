@@ -86,6 +86,11 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
+def _skipped_link(link: Path) -> dict:
+    return {"path": shown_path(link), "error": "SkippedLink",
+            "message": f"symbolic link out of the tree to {shown_path(link.resolve())}; --follow-symlinks follows it"}
+
+
 def find_files(roots: list[str], pattern: str | None, follow_symlinks: bool = False) -> tuple[list[Path], list[dict]]:
     """Supported regular files under `roots` whose name matches `pattern`, and the symbolic links skipped
     because they lead out of their tree (followed only with follow_symlinks; link loops are never walked)."""
@@ -96,9 +101,7 @@ def find_files(roots: list[str], pattern: str | None, follow_symlinks: bool = Fa
         if path.suffix.lower() not in suffixes or (pattern and not fnmatch.fnmatch(path.name, pattern)):
             return
         if path.is_symlink() and not follow_symlinks and not _inside(path.resolve(), root):
-            skipped.append({"path": shown_path(path), "error": "SkippedLink",
-                            "message": f"symbolic link out of the tree to {shown_path(path.resolve())}; "
-                                       "--follow-symlinks follows it"})
+            skipped.append(_skipped_link(path))
         elif path.is_file():  # regular files (and links to them): FIFOs, devices and sockets are left alone
             found.add(path)
 
@@ -121,9 +124,7 @@ def find_files(roots: list[str], pattern: str | None, follow_symlinks: bool = Fa
             for name in dirs:
                 link = Path(folder) / name
                 if link.is_symlink() and not _inside(link.resolve(), real_root):
-                    skipped.append({"path": shown_path(link), "error": "SkippedLink",
-                                    "message": f"symbolic link out of the tree to {shown_path(link.resolve())}; "
-                                               "--follow-symlinks follows it"})
+                    skipped.append(_skipped_link(link))
     return sorted(found), skipped
 
 
@@ -131,7 +132,8 @@ def _in_scope(path: str, roots: list[str], pattern: str | None) -> bool:
     """Whether a recorded path falls in this run's roots and --glob (so this run decides about it)."""
     if pattern and not fnmatch.fnmatch(os.path.basename(path), pattern):
         return False
-    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in map(shown_path, roots))
+    roots = [shown_path(Path(root)) for root in roots]  # as find_files writes them: 'a/' and './a' are 'a'
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
 
 
 def _sha256(path: Path, limits: Limits) -> str:
