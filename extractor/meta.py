@@ -165,7 +165,7 @@ def _from_segmented_text(text: str) -> Optional[StatedDepartment]:
     rules = _rules()["department"]
     segmented = rules["segmented"]
     opening = text[: _rules()["fiscal_year"]["opening_chars"]]
-    tokens = [(w.word, w.flag) for w in _segmenter().cut(opening)]
+    tokens = [(w.word, w.flag) for w in _segmenter().cut(opening, HMM=False)]
     suffixes = tuple(rules["suffixes"])
     position = 0
     starts = []
