@@ -84,9 +84,9 @@ def test_a_file_gone_from_the_scope_loses_its_record_and_others_stay(tmp_path):
 def test_timeouts_are_retried_by_the_next_run(tmp_path):
     root = tmp_path / "archive"
     root.mkdir()
-    shutil.copy(CORPUS / "seed.txt", root / "seed.txt")
+    (root / "long.txt").write_text("预算98.56万元，实际支出135.79万元，完成预算安排的133.77%。\n" * 20000, encoding="utf-8")
     out = tmp_path / "out"
-    first = run_batch([str(root)], out, BatchSettings(workers=1, timeout_seconds=0.2))  # the segmenter loads
+    first = run_batch([str(root)], out, BatchSettings(workers=1, timeout_seconds=0.5))  # it needs seconds
     assert dict(first.failed) == {"Timeout": 1}
     second = run_batch([str(root)], out, BatchSettings(workers=1, timeout_seconds=120))
     assert (second.done, dict(second.failed), second.errors) == (1, {}, 0)
