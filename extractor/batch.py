@@ -4,12 +4,21 @@ State lives in the output folder itself: records.jsonl (one line per distinct do
 and a hash of the installed code and patterns) and errors.jsonl. A run reads them first and extracts only what
 is missing, so a run killed at any moment resumes without loss or duplicates. The tables (facts.csv, facts.parquet,
 reports.duckdb) are rebuilt from records.jsonl at the end of every run and replaced atomically.
+
+One run at a time holds an exclusive lock on the output folder (a second run is refused and told who holds
+it). A run over part of an archive (a sub-folder, another --glob) keeps the records of the files outside its
+scope. Failures that may pass (Timeout, MemoryLimit, WorkerCrashed) are tried again on the next run.
 """
 from __future__ import annotations
 
+import fcntl
+import fnmatch
 import hashlib
 import os
+import shutil
 import signal
+import socket
+import stat
 import sys
 import time
 from collections import Counter
@@ -19,10 +28,14 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from . import __version__, jsonio
+from .errors import ExtractorError, OutputLocked, shown_path
+from .limits import DEFAULT_LIMITS, Limits
 from .load import supported_suffixes
 from .patterns import patterns_dir
 
-RECORDS, ERRORS = "records.jsonl", "errors.jsonl"
+RECORDS, ERRORS, LOCK = "records.jsonl", "errors.jsonl", ".lock"
+# Failures that depend on the moment (load, memory, a crash) rather than the file: retried by the next run.
+TRANSIENT = {"Timeout", "MemoryLimit", "WorkerCrashed"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +46,8 @@ class BatchSettings:
     glob: str | None = None
     review: bool = False  # also an HTML review page per document, rendered by the worker that extracted it
     cluster: str | None = None  # a Dask scheduler address, or local[:N]; None: local worker processes
+    follow_symlinks: bool = False
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass
@@ -44,13 +59,14 @@ class Summary:
     duplicates: int = 0
     failed: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    errors: int = 0  # lines in errors.jsonl at the end of the run, earlier runs' included
 
     def line(self) -> str:
         rate = self.done / self.seconds if self.seconds else 0.0
         failed = ", ".join(f"{k} {v}" for k, v in sorted(self.failed.items())) or "none"
         return (f"files {self.total}: extracted {self.done}, already done {self.skipped}, identical copies "
-                f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}); {self.seconds:.1f} s, "
-                f"{rate:.1f} files/s")
+                f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}), {self.errors} in {ERRORS}; "
+                f"{self.seconds:.1f} s, {rate:.1f} files/s")
 
     def extraction_rate(self) -> float:
         """Documents per second while extracting (start-up and the final tables left out)."""
@@ -71,26 +87,91 @@ def version_key(code: Path = Path(__file__).parent, patterns: Path | None = None
     return digest.hexdigest()[:16]
 
 
-def find_files(roots: list[str], pattern: str | None) -> list[Path]:
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _skipped_link(link: Path) -> dict:
+    return {"path": shown_path(link), "error": "SkippedLink",
+            "message": f"symbolic link out of the tree to {shown_path(link.resolve())}; --follow-symlinks follows it"}
+
+
+def find_files(roots: list[str], pattern: str | None, follow_symlinks: bool = False) -> tuple[list[Path], list[dict]]:
+    """Supported regular files under `roots` whose name matches `pattern`, and the symbolic links skipped
+    because they lead out of their tree (followed only with follow_symlinks; link loops are never walked)."""
     suffixes = set(supported_suffixes())
-    found = []
+    found, skipped = set(), []
+
+    def consider(path: Path, root: Path) -> None:
+        if path.suffix.lower() not in suffixes or (pattern and not fnmatch.fnmatch(path.name, pattern)):
+            return
+        if path.is_symlink() and not follow_symlinks and not _inside(path.resolve(), root):
+            skipped.append(_skipped_link(path))
+        elif path.is_file():  # regular files (and links to them): FIFOs, devices and sockets are left alone
+            found.add(path)
+
     for root in map(Path, roots):
-        candidates = [root] if root.is_file() else root.rglob(pattern or "*")
-        found += [p for p in candidates if p.is_file() and p.suffix.lower() in suffixes]
-    return sorted(set(found))
+        if not root.is_dir():
+            consider(root, root.resolve().parent)
+            continue
+        real_root, seen = root.resolve(), set()
+        for folder, dirs, names in os.walk(root, followlinks=follow_symlinks):
+            real = Path(folder).resolve()
+            if real in seen:  # a link loop, or a folder reached twice through links
+                dirs[:] = []
+                continue
+            seen.add(real)
+            dirs.sort()
+            for name in sorted(names):
+                consider(Path(folder) / name, real_root)
+            if follow_symlinks:
+                continue
+            for name in dirs:
+                link = Path(folder) / name
+                if link.is_symlink() and not _inside(link.resolve(), real_root):
+                    skipped.append(_skipped_link(link))
+    return sorted(found), skipped
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
+def _in_scope(path: str, roots: list[str], pattern: str | None) -> bool:
+    """Whether a recorded path falls in this run's roots and --glob (so this run decides about it)."""
+    if pattern and not fnmatch.fnmatch(os.path.basename(path), pattern):
+        return False
+    roots = [shown_path(Path(root)) for root in roots]  # as find_files writes them: 'a/' and './a' are 'a'
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
+
+
+def _sha256(path: Path, limits: Limits) -> str:
+    """Content hash of a regular file within limits.file_bytes (opened without blocking on a FIFO)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{shown_path(path)}: not a regular file")
+        limits.check("file_bytes", info.st_size, shown_path(path), "file size in bytes")
+        digest = hashlib.sha256()
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
+def _lock(out: Path) -> int:
+    """An exclusive lock on the output folder for this run (released by the kernel even on kill -9)."""
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
+        os.close(fd)
+        raise OutputLocked(str(out), f"in use by another batch run ({holder}); wait for it or choose another -o") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode())
+    return fd
+
+
 # ---- workers ---------------------------------------------------------------------------------------------
 
-def _worker(connection, memory_mb: int) -> None:
+def _worker(connection, memory_mb: int, limits: Limits) -> None:
     """Extract files sent over `connection` until told to stop; a memory cap bounds each worker.
 
     A worker that ran out of memory reports it and exits (its heap may be left in a bad state); the pool
@@ -115,7 +196,7 @@ def _worker(connection, memory_mb: int) -> None:
             path, extra, review_page, data = task
             outcome = out_of_memory
             try:
-                document, report = extract_document(path, data)
+                document, report = extract_document(path, limits, data)
                 if review_page is not None:
                     from .review import render_page
 
@@ -152,7 +233,8 @@ class _Pool:
 
     def _start(self) -> dict:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(child, self.settings.memory_mb), daemon=True)
+        process = self.context.Process(target=_worker, args=(child, self.settings.memory_mb, self.settings.limits),
+                                       daemon=True)
         process.start()
         child.close()
         return {"process": process, "connection": parent, "task": None, "deadline": None}
@@ -310,24 +392,43 @@ def _write_review_index(folder: Path, records: list[dict]) -> None:
 
 
 def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = BatchSettings()) -> Summary:
-    """Extract every supported file under `roots` into `out`; see the module docstring for what is written."""
+    """Extract every supported file under `roots` into `out`; see the module docstring for what is written.
+    Raises OutputLocked when another run holds `out`."""
     from .export import write_tables
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    lock = _lock(out)
+    try:
+        return _run(roots, out, settings)
+    finally:
+        os.close(lock)
+
+
+def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
+    from .tables import write_tables
+
     started = time.monotonic()
+    for stale in out.glob(".build-*"):  # table builds of a killed run: we hold the lock, nobody else builds
+        shutil.rmtree(stale, ignore_errors=True)
     version = version_key()
-    files = find_files(roots, settings.glob)
+    files, skipped_links = find_files(roots, settings.glob, settings.follow_symlinks)
     summary = Summary(total=len(files))
-    by_hash: dict[str, list[str]] = {}
-    unreadable = []
+    by_hash: dict[str, list[str]] = {}  # content hash -> paths as recorded
+    real: dict[str, Path] = {}          # path as recorded -> the path to open
+    unreadable = [row | {"sha256": None, "version": version} for row in skipped_links]
+    summary.failed.update(row["error"] for row in skipped_links)
     for path in files:
         try:
-            by_hash.setdefault(_sha256(path), []).append(str(path))
-        except OSError as e:
-            summary.failed["Unreadable"] += 1
-            unreadable.append({"path": str(path), "sha256": None, "version": version, "error": "Unreadable",
-                               "message": str(e)})
+            sha = _sha256(path, settings.limits)
+        except (OSError, ExtractorError) as e:
+            kind = type(e).__name__ if isinstance(e, ExtractorError) else "Unreadable"
+            summary.failed[kind] += 1
+            unreadable.append({"path": shown_path(path), "sha256": None, "version": version, "error": kind,
+                               "message": getattr(e, "cause", None) or str(e)})
+            continue
+        by_hash.setdefault(sha, []).append(shown_path(path))
+        real[shown_path(path)] = path
     current = {(sha, version) for sha in by_hash}
 
     review = out / "review"
@@ -338,15 +439,30 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
         page = review / review_page_name(record["paths"][0], record["source"]["sha256"])
         return not settings.review or page.exists()
 
-    # Keep what is still valid: same content, same extractor version, its review page if one is asked for.
-    # Everything else is redone.
-    records = [r for r in read_jsonl(out / RECORDS)
-               if (r["source"]["sha256"], r.get("batch_version")) in current and reviewed(r)]
-    errors = [e for e in read_jsonl(out / ERRORS) if (e.get("sha256"), e.get("version")) in current]
+    def in_scope(path: str) -> bool:
+        return _in_scope(path, roots, settings.glob)
+
+    # Keep what is still valid (same content, same extractor version) and whatever lies outside this run's
+    # roots and --glob; records of files in scope that changed or went away are dropped.
+    records = []
+    for r in read_jsonl(out / RECORDS):
+        outside = [p for p in r.get("paths") or [r["source"]["path"]] if not in_scope(p)]
+        sha = r["source"]["sha256"]
+        if (sha, r.get("batch_version")) in current and reviewed(r):
+            r["paths"] = by_hash[sha] + [p for p in outside if p not in by_hash[sha]]
+        elif outside:
+            r["paths"] = outside
+        else:
+            continue
+        records.append(r)
+    kept = {r["source"]["sha256"] for r in records}
+    errors = [e for e in read_jsonl(out / ERRORS)
+              if e.get("sha256") not in kept and e.get("error") not in TRANSIENT and
+              ((e.get("sha256"), e.get("version")) in current or not in_scope(e["path"]))]
     _rewrite_jsonl(out / RECORDS, records)
     _rewrite_jsonl(out / ERRORS, errors + unreadable)
-    finished = {r["source"]["sha256"] for r in records} | {e["sha256"] for e in errors}
-    summary.skipped = sum(len(by_hash[sha]) for sha in finished)
+    finished = kept | {e["sha256"] for e in errors if e.get("sha256")}
+    summary.skipped = sum(len(paths) for sha, paths in by_hash.items() if sha in finished)
     todo = [(paths[0], sha) for sha, paths in by_hash.items() if sha not in finished]
     summary.duplicates = sum(len(paths) - 1 for sha, paths in by_hash.items() if sha not in finished)
 
@@ -357,7 +473,7 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
     else:
         pool = _Pool(BatchSettings(workers=max(1, min(settings.workers, len(todo) or 1)),
                                    timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
-                                   review=settings.review))
+                                   review=settings.review, limits=settings.limits))
     progress = _Progress(len(todo))
     queue = list(reversed(todo))
     record_lines, error_lines = _Appender(out / RECORDS), _Appender(out / ERRORS)
@@ -366,8 +482,8 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
         while queue or any(w["task"] is not None for w in pool.workers):
             for worker in pool.idle():
                 if queue:
-                    source, sha = queue.pop()
-                    pool.submit(worker, (source, sha), {"batch_version": version, "paths": by_hash[sha]},
+                    path, sha = queue.pop()
+                    pool.submit(worker, (real[path], sha), {"batch_version": version, "paths": by_hash[sha]},
                                 review / review_page_name(by_hash[sha][0], sha) if settings.review else None)
             for (path, sha), status, payload in pool.results():
                 if status == "ok":
@@ -375,8 +491,8 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
                     summary.done += 1
                 else:
                     kind, message = payload
-                    error_lines.row({"path": path, "paths": by_hash[sha], "sha256": sha, "version": version,
-                                     "error": kind, "message": message})
+                    error_lines.row({"path": shown_path(path), "paths": by_hash[sha], "sha256": sha,
+                                     "version": version, "error": kind, "message": message})
                     summary.failed[kind] += 1
                 progress.advance(status != "ok")
     finally:
@@ -386,7 +502,8 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
         error_lines.close()
         progress.finish()
     records = read_jsonl(out / RECORDS)
-    write_tables(out, records, by_hash)
+    write_tables(out, records, {r["source"]["sha256"]: r.get("paths") or [r["source"]["path"]] for r in records})
+    summary.errors = len(read_jsonl(out / ERRORS))
     if settings.review:
         _write_review_index(review, records)
     summary.seconds = time.monotonic() - started

@@ -2,18 +2,54 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
+import traceback
 from contextlib import contextmanager
 
 from . import __version__, jsonio
-from .errors import ExtractorError
+from .errors import ExtractorError, InternalError
+from .limits import Limits
 from .pipeline import extract, extract_text
 
 
 def _fail(message: str) -> None:
     print(f"extractor: {message}", file=sys.stderr)
+
+
+def _one_file(args: argparse.Namespace, path: str, work):
+    """work(path) or None after one error line naming the file; a bug in the extractor becomes an
+    InternalError line too (its traceback only with --debug), so the other files go on."""
+    try:
+        return work(path)
+    except ExtractorError as e:
+        _fail(str(e))
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
+    except Exception as e:  # noqa: BLE001 - one file's bug must not stop the others
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        _fail(f"{InternalError(str(path), f'internal error, {type(e).__name__}: {e}')} (--debug shows the traceback)")
+    return None
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    """The default Limits with each --limit NAME=VALUE applied."""
+    names = {f.name for f in dataclasses.fields(Limits)}
+    changes = {}
+    for item in getattr(args, "limit", None) or []:
+        name, _, value = item.partition("=")
+        if name not in names or not value.strip().isdigit():
+            raise SystemExit(_usage(f"--limit {item}: expected NAME=INTEGER with NAME one of {', '.join(sorted(names))}"))
+        changes[name] = int(value)
+    return dataclasses.replace(Limits(), **changes)
+
+
+def _usage(message: str) -> int:
+    _fail(message)
+    return 2
 
 
 @contextmanager
@@ -26,16 +62,20 @@ def _output(path: str | None):
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    limits = _limits(args)
     failures = 0
+
+    def work(path: str) -> str:
+        report = extract_text(sys.stdin.read(), "<stdin>", limits) if path == "-" else extract(path, limits)
+        return report.to_json(args.pretty)
+
     with _output(args.output) as out:
         for path in args.files:
-            try:
-                report = extract_text(sys.stdin.read(), path="<stdin>") if path == "-" else extract(path)
-            except ExtractorError as e:
-                _fail(str(e))
+            record = _one_file(args, path, work)
+            if record is None:
                 failures += 1
                 continue
-            out.write(report.to_json(args.pretty) + "\n")
+            out.write(record + "\n")
             out.flush()
     return 1 if failures else 0
 
@@ -85,11 +125,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     threshold = SEVERITY_ORDER.get(args.fail_on)
     worst, failures = -1, 0
     rows: list = []  # JSON objects with --json, else finding tuples
+    limits = _limits(args)
     for path in args.files:
-        try:
-            report = extract(path)
-        except ExtractorError as e:
-            _fail(str(e))
+        report = _one_file(args, path, lambda p: extract(p, limits))
+        if report is None:
             failures += 1
             continue
         checks = run_checks(report, disabled)
@@ -128,36 +167,40 @@ def cmd_batch(args: argparse.Namespace) -> int:
         _fail(f"batch: no such file or directory: {', '.join(missing)}")
         return 2
     settings = BatchSettings(workers=args.workers, timeout_seconds=args.timeout, memory_mb=args.memory_mb,
-                             glob=args.glob, review=args.review, cluster=args.cluster)
+                             glob=args.glob, review=args.review, cluster=args.cluster,
+                             follow_symlinks=args.follow_symlinks, limits=_limits(args))
     try:
         summary = run_batch(args.roots, args.output, settings)
     except ClusterError as e:
         _fail(f"batch: {e}")
         return 2
+    except ExtractorError as e:  # the output folder is locked by another run
+        _fail(str(e))
+        return 2
     print(summary.line(), file=sys.stderr)
     if args.review:
         print(f"review pages: {os.path.join(args.output, 'review', 'index.html')}", file=sys.stderr)
-    return 1 if summary.failed else 0
+    return 1 if summary.failed or summary.errors else 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .pipeline import extract_document
-    from .review import render_index, render_page
+    from .review import page_name, render_index, render_page
 
     single = len(args.files) == 1 and args.output.endswith((".html", ".htm"))
     out_dir = Path(args.output).parent if single else Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
-    failures, written = 0, []
+    failures, written, taken = 0, [], set()
+    limits = _limits(args)
     for path in args.files:
-        try:
-            document, report = extract_document(path)
-        except ExtractorError as e:
-            _fail(str(e))
+        loaded = _one_file(args, path, lambda p: extract_document(p, limits))
+        if loaded is None:
             failures += 1
             continue
-        page = Path(args.output) if single else out_dir / f"{Path(path).stem}.html"
+        document, report = loaded
+        page = Path(args.output) if single else out_dir / page_name(path, taken)
         page.write_text(render_page(document, report), encoding="utf-8")
         written.append((page.name, report))
         print(page)
@@ -189,6 +232,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_limit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                   help="change one limit for hostile input, e.g. --limit pages=2000 (see README: Limits)")
+    p.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -198,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="report files (.txt, .docx); - reads text from stdin")
     p.add_argument("--pretty", action="store_true", help="indented JSON for reading")
     p.add_argument("-o", "--output", metavar="FILE", help="write records to FILE instead of stdout")
+    _add_limit_options(p)
     p.set_defaults(run=cmd_extract)
 
     p = commands.add_parser("eval", help="score extraction against gold annotations (<id>.gold.json)")
@@ -217,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review", action="store_true", help="also write HTML review pages and review/index.html")
     p.add_argument("--cluster", metavar="ADDRESS",
                    help="run on the Dask cluster at ADDRESS (tcp://host:8786), or local[:N] for N local Dask workers")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="follow symbolic links that lead out of the tree (skipped and listed in errors.jsonl otherwise)")
+    _add_limit_options(p)
     p.set_defaults(run=cmd_batch)
 
     p = commands.add_parser("check", help="audit the arithmetic and structure of reports")
@@ -227,12 +280,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="findings as JSON")
     p.add_argument("--disable", action="append", default=[], metavar="RULE[,RULE]", help="skip these rules")
     p.add_argument("--list-rules", action="store_true", help="list the rules and what they check")
+    _add_limit_options(p)
     p.set_defaults(run=cmd_check)
 
     p = commands.add_parser("review", help="write a self-contained HTML review page per report")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="a .html file for one report, else a folder (pages plus index.html)")
+    _add_limit_options(p)
     p.set_defaults(run=cmd_review)
 
     p = commands.add_parser("compare", help="one field as a department x year table from a batch's DuckDB store")
@@ -257,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # an output path that cannot be written
+        _fail(f"{e.filename or ''}: {e.strerror or e}")
+        return 2
 
 
 if __name__ == "__main__":

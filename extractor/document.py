@@ -33,11 +33,34 @@ class Block:
     cells: list[Cell] = field(default_factory=list)
     # A table flattened to text ("a | b | c" lines): merged cells were lost, so columns do not line up.
     flattened: bool = False
+    _cell_index: Optional[tuple] = field(default=None, repr=False, compare=False)
 
     def cell_covering(self, row: int, col: int) -> Optional[Cell]:
         """The cell whose row and column spans cover grid position (row, col): a merged cell covers several."""
-        return next((c for c in self.cells
-                     if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan), None)
+        return self._index()[0].get((row, col))
+
+    def cell_at(self, position: int) -> Optional[Cell]:
+        """The cell whose span holds text position `position` (its end included)."""
+        starts = self._index()[2]
+        i = bisect_right(starts, position) - 1
+        return self.cells[i] if i >= 0 and position <= self.cells[i].span[1] else None
+
+    def row_cells(self, row: int) -> list[Cell]:
+        return self._index()[1].get(row, [])
+
+    def _index(self) -> tuple[dict, dict, list]:
+        """Grid position -> cell, row -> cells and the cells' starts, built once (rebuilt if cells were added):
+        look-ups by position stay O(1) or O(log n), so a table of n cells is not read in O(n^2)."""
+        if self._cell_index is None or self._cell_index[0] != len(self.cells):
+            grid: dict[tuple[int, int], Cell] = {}
+            rows: dict[int, list[Cell]] = {}
+            for c in self.cells:
+                rows.setdefault(c.row, []).append(c)
+                for r in range(c.row, c.row + c.rowspan):
+                    for k in range(c.col, c.col + c.colspan):
+                        grid.setdefault((r, k), c)
+            self._cell_index = (len(self.cells), (grid, rows, [c.span[0] for c in self.cells]))
+        return self._cell_index[1]
 
 
 @dataclass
@@ -132,7 +155,7 @@ def document_from_text(text: str, format: str = "txt") -> Document:
             if table is None:
                 table = Block(len(blocks), "table", (offset, end), flattened=True)
                 blocks.append(table)
-            row = len({c.row for c in table.cells})
+            row = table.cells[-1].row + 1 if table.cells else 0  # rows that had cells, counted as they come
             table.cells += _pipe_cells(line, offset, row)
             table.span = (table.span[0], end)
         else:

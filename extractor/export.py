@@ -95,6 +95,7 @@ def write_tables(out: Path, records: list[dict], paths_by_hash: dict[str, list[s
                 spec = ", ".join(f"'{c}': '{t}'" for c, t in columns.items())
                 con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, header = true, columns = {{{spec}}}, "
                             f"quote = '\"', escape = '\"', nullstr = '')", [str(tmp / f"{name}.csv")])
-            con.execute(f"COPY facts TO '{tmp / 'facts.parquet'}' (FORMAT PARQUET)")
+            parquet = str(tmp / "facts.parquet").replace("'", "''")  # COPY takes no parameters: quote it
+            con.execute(f"COPY facts TO '{parquet}' (FORMAT PARQUET)")
         for name in ("facts.csv", "facts.parquet", "reports.duckdb"):
             os.replace(tmp / name, out / name)

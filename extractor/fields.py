@@ -5,6 +5,7 @@ table headers) names it; otherwise the quantity keeps its label and `field` stay
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -88,15 +89,16 @@ def _clean_label(raw: str) -> str:
     return _LABEL_NOISE.sub("", raw).strip(" ：:、")
 
 
-def _clause_start(text: str, position: int, floor: int, boundaries: str) -> int:
-    i = position
-    while i > floor and text[i - 1] not in boundaries:
-        i -= 1
-    return i
+class _ClauseStarts:
+    """Where a clause starts before a position: found by bisection over the boundary characters' positions,
+    so a long line without boundaries costs O(log n) per quantity, not O(n) (quadratic over a document)."""
 
+    def __init__(self, text: str, boundaries: str):
+        self.after = [m.end() for m in regex.finditer(f"[{regex.escape(boundaries)}]", text)]
 
-def _cell_at(block: Block, position: int) -> Optional[Cell]:
-    return next((c for c in block.cells if c.span[0] <= position <= c.span[1]), None)
+    def before(self, position: int, floor: int) -> int:
+        i = bisect_right(self.after, position) - 1
+        return max(floor, self.after[i]) if i >= 0 else floor
 
 
 def _row_header(block: Block, cell: Cell) -> str:
@@ -138,7 +140,7 @@ def _table_preamble(document: Document, block: Block) -> str:
     """The paragraph just before a table and its first row, where 单位：万元 usually stands."""
     before = document.blocks[block.index - 1] if block.index > 0 else None
     lead = document.text[before.span[0]:before.span[1]] if before is not None and before.kind != "table" else ""
-    first_row = " ".join(c.text for c in block.cells if c.row == 0)
+    first_row = " ".join(c.text for c in block.row_cells(0))
     return f"{lead} {first_row}"
 
 
@@ -146,7 +148,8 @@ def _unit_context(document: Document, block: Block, cell: Cell, column_header: s
     """Where a unit for a bare number in `cell` may be written: its column header and the table's preamble,
     or, in a flattened table whose columns do not line up, the few rows just above it."""
     if block.flattened:
-        return " ".join(c.text for c in block.cells if cell.row - _FLATTENED_UNIT_ROWS <= c.row < cell.row)
+        return " ".join(c.text for row in range(max(0, cell.row - _FLATTENED_UNIT_ROWS), cell.row)
+                        for c in block.row_cells(row))
     return column_header + _table_preamble(document, block)
 
 
@@ -238,13 +241,14 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
     labelled: list[Quantity] = []
     previous_end, previous_field, sentence_start = 0, None, 0
     established: set[str] = set()
+    clauses, sentences = _ClauseStarts(text, vocab.boundaries), _ClauseStarts(text, vocab.sentence_ends)
     for q in quantities:
         start = q.span[0]
         block = document.block_at(start)
-        cell = _cell_at(block, start) if block is not None and block.kind == "table" else None
+        cell = block.cell_at(start) if block is not None and block.kind == "table" else None
         floor = max(previous_end, cell.span[0] if cell else 0)
-        raw = text[max(_clause_start(text, start, floor, vocab.boundaries), start - vocab.max_label_length):start]
-        s_start = _clause_start(text, start, cell.span[0] if cell else 0, vocab.sentence_ends)
+        raw = text[max(clauses.before(start, floor), start - vocab.max_label_length):start]
+        s_start = sentences.before(start, cell.span[0] if cell else 0)
         if s_start != sentence_start:
             sentence_start, previous_field = s_start, None
         containing = sorted((s for s in sections if s.span[0] <= start < s.span[1]), key=lambda s: -s.level)

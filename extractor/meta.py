@@ -130,7 +130,7 @@ def _from_title(title: Optional[StatedText]) -> Optional[StatedDepartment]:
     name = _clean_name(m.group(1))
     if not name or not regex.match(_rules()["department"]["region_start"], name):
         return None
-    start = title.span[0] + m.start(1)
+    start = title.span[0] + m.start(1) + m.group(1).find(name)  # cleaning may strip a leading （ or space
     return StatedDepartment(value=name, text=name, span=(start, start + len(name)), source="title")
 
 

@@ -7,7 +7,8 @@ import regex
 
 from . import patterns
 
-_ARABIC = regex.compile(r"\d+(?:\.\d+)?")
+# Not \d: regex counts digits of every script (U+116DF ...) that Python's Decimal cannot read.
+_ARABIC = regex.compile(r"[0-9０-９]+(?:\.[0-9０-９]+)?")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CHINESE_DIGITS = "〇一二三四五六七八九"
 

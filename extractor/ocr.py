@@ -12,7 +12,8 @@ import regex
 
 from . import patterns
 from .document import Document, DocumentBuilder
-from .errors import EmptyDocument, NeedsOCR
+from .errors import CorruptDocument, EmptyDocument, LimitExceeded, NeedsOCR
+from .limits import DEFAULT_LIMITS, Limits
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,10 @@ class OcrLine:
 
 @cache
 def _engine():
+    import onnxruntime
     from rapidocr_onnxruntime import RapidOCR
 
+    onnxruntime.disable_telemetry_events()  # nothing leaves the machine or lands outside the output folder
     return RapidOCR()
 
 
@@ -217,41 +220,83 @@ def document_from_lines(pages: list[list[OcrLine]], format: str, path: str) -> D
     return document
 
 
-def load_scanned_pdf(data: bytes, path: str) -> Document:
+class _PixelBudget:
+    """Counts rendered pages and pixels against the limits before each page is rendered or decoded."""
+
+    def __init__(self, path: str, limits: Limits):
+        self.path, self.limits, self.pages, self.pixels = path, limits, 0, 0
+
+    def take(self, width: float, height: float) -> None:
+        pixels = int(width) * int(height)
+        self.pages += 1
+        self.pixels += pixels
+        self.limits.check("ocr_pages", self.pages, self.path, "pages to read by OCR")
+        self.limits.check("pixels_per_page", pixels, self.path, f"pixels of page {self.pages}")
+        self.limits.check("pixels_per_document", self.pixels, self.path, "pixels of all pages")
+
+
+def _rendered_pages(pdf, scale: float, budget: _PixelBudget, first: int, end: int):
+    for i in range(first, end):
+        page = pdf[i]
+        try:
+            width, height = page.get_size()
+            budget.take(width * scale, height * scale)
+            yield page.render(scale=scale).to_pil()
+        finally:
+            page.close()
+
+
+def load_scanned_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     if not available():
         raise NeedsOCR(path, "no text layer: a scan. OCR it with the optional extra: "
                              "pip install 'budget-report-extractor[ocr]'")
-    return document_from_lines(read_scanned_pages(data, 0, None), "pdf", path)
+    return document_from_lines(read_scanned_pages(data, 0, None, path, limits), "pdf", path)
 
 
-def read_scanned_pages(data: bytes, first: int, last: int | None) -> list[list[OcrLine]]:
-    """Recognised lines of pages [first, last) of a scanned PDF (last None: to the end); a cluster reads a long
-    scan in page ranges on several workers."""
+def read_scanned_pages(data: bytes, first: int, last: int | None, path: str = "<pdf>",
+                       limits: Limits = DEFAULT_LIMITS) -> list[list[OcrLine]]:
+    """Recognised lines of pages [first, last) of a scanned PDF (last None: to the end), one page image at a
+    time within the pixel limits; a cluster reads a long scan in page ranges on several workers."""
     import pypdfium2
 
     dpi = patterns.load("ocr")["recognition"]["render_dpi"]
-    pdf = pypdfium2.PdfDocument(data)
     try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as e:
+        raise CorruptDocument(path, f"unreadable PDF: {e}") from None
+    try:
+        limits.check("ocr_pages", len(pdf), path, "pages to read by OCR")
         end = len(pdf) if last is None else min(last, len(pdf))
-        return [recognise(pdf[i].render(scale=dpi / 72).to_pil()) for i in range(first, end)]
+        budget = _PixelBudget(path, limits)
+        return [recognise(image) for image in _rendered_pages(pdf, dpi / 72, budget, first, end)]
     finally:
         pdf.close()
 
 
-def load_image(data: bytes, path: str) -> Document:
+def _frames(image, budget: _PixelBudget, limits: Limits):
+    from PIL import ImageSequence
+
+    for number, frame in enumerate(ImageSequence.Iterator(image), 1):
+        limits.check("frames", number, budget.path, "image frames")
+        budget.take(*frame.size)
+        yield frame.copy()
+
+
+def load_image(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """A page photo or scan (.png, .jpg, .tif; every frame of a multi-page TIFF is a page)."""
     if not available():
         raise NeedsOCR(path, "an image: reading it needs OCR, pip install 'budget-report-extractor[ocr]'")
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     try:
         image = Image.open(io.BytesIO(data))
-        pages = [frame.copy() for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, OSError) as e:
-        from .errors import CorruptDocument
-
+        frames = getattr(image, "n_frames", 1)
+        limits.check("frames", frames, path, "image frames")
+        return document_from_pages(_frames(image, _PixelBudget(path, limits), limits), "image", path)
+    except Image.DecompressionBombError as e:
+        raise LimitExceeded(path, f"image too large: {e}") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
         raise CorruptDocument(path, f"unreadable image: {e}") from None
-    return document_from_pages(pages, "image", path)
 
 
 def annotate(document: Document, quantities: list) -> list:

@@ -5,14 +5,17 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
+import regex
 from pydantic import BaseModel
 
 from .checks import run_checks
 from .document import Document, document_from_text
+from .errors import shown_path
 from .fields import facts_from, label_quantities, report_subjects
 from .forms import read_forms
 from .findings import find_findings
 from .indicators import is_item_line, read_indicators
+from .limits import DEFAULT_LIMITS, Limits
 from .load import load_bytes, read_file
 from .normalise import fold_script
 from .meta import find_grade, read_meta, total_score
@@ -63,6 +66,9 @@ def _indicator_table(indicators: list[Indicator]) -> list[FormTable]:
                       rows=[])]
 
 
+_LONE_SURROGATE = regex.compile("[\ud800-\udfff]")
+
+
 def build_report(document: Document, source: Source) -> Report:
     """Run every stage after loading over one Document (read in simplified characters, kept as written)."""
     written = document.text
@@ -90,22 +96,27 @@ def build_report(document: Document, source: Source) -> Report:
     return report
 
 
-def extract_document(path: str | Path, data: bytes | None = None) -> tuple[Document, Report]:
-    """The loaded Document (blocks, cells) and the record of the report file at `path` (its bytes as `data`
-    when they were read elsewhere, as on a cluster)."""
-    data = read_file(path) if data is None else data
-    document = load_bytes(data, str(path))
-    source = Source(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=document.format, bytes=len(data))
+def extract_document(path: str | Path, limits: Limits = DEFAULT_LIMITS,
+                     data: bytes | None = None) -> tuple[Document, Report]:
+    """The loaded Document (blocks, cells) and the record of the report file at `path`, within `limits` (its
+    bytes as `data` when they were read elsewhere, as on a cluster)."""
+    data = read_file(path, limits) if data is None else data
+    name = shown_path(path)  # a file name that is not UTF-8 keeps its bytes escaped
+    document = load_bytes(data, name, limits)
+    source = Source(path=name, sha256=hashlib.sha256(data).hexdigest(), format=document.format, bytes=len(data))
     return document, build_report(document, source)
 
 
-def extract(path: str | Path, data: bytes | None = None) -> Report:
+def extract(path: str | Path, limits: Limits = DEFAULT_LIMITS, data: bytes | None = None) -> Report:
     """Extract the record of the report file at `path`; raises an ExtractorError naming the file on bad input."""
-    return extract_document(path, data)[1]
+    return extract_document(path, limits, data)[1]
 
 
-def extract_text(text: str, path: str = "<text>") -> Report:
-    """Extract the record of a report given as text."""
+def extract_text(text: str, path: str = "<text>", limits: Limits = DEFAULT_LIMITS) -> Report:
+    """Extract the record of a report given as text. Lone surrogates (not Unicode, cannot be written as JSON)
+    become U+FFFD one for one, so every offset into `text` stays the same."""
+    limits.check("text_chars", len(text), path, "characters of text")
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     data = text.encode("utf-8")
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="txt", bytes=len(data))
     return build_report(document_from_text(text), source)

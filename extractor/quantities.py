@@ -16,7 +16,9 @@ from .normalise import normalise
 from .numerals import parse_numeral
 from .record import Quantity
 
-_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# ASCII digits only (the text is normalised: full-width digits are folded); \d would also take digits of
+# other scripts that Decimal cannot read.
+_ARABIC = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 _MASK = "\x00"
 
 
@@ -70,7 +72,11 @@ def _grammar() -> _Grammar:
     sep = patterns.alternation(qualifiers["range"]["separators"])
 
     arabic_run = rf"(?:{_ARABIC})(?:[{places}]+(?:{_ARABIC}))*"
-    chinese_run = rf"(?:[{digits}]|[十拾])[{digits}{places}]*"
+    # A Chinese numeral is at most max_chinese_numeral characters long and starts where no digit is right
+    # before it (checked first, so a run is tried once, not from each of its characters): the scan stays linear.
+    longest = numerals["max_chinese_numeral"] - 1
+    chinese_run = rf"(?:[{digits}]|[十拾])[{digits}{places}]{{0,{longest}}}"
+    chinese_start = rf"(?<![{digits}十拾])"
     inner_before_unit = rf"(?:(?P<inner>{inner})(?=\s?(?:{mult})?(?:{unit})))?"
     tail = rf"(?:\s?(?P<suffix>{suffix}))?"
     pattern = rf"""
@@ -90,7 +96,7 @@ def _grammar() -> _Grammar:
                 (?:\s?(?P<unit>{unit}))?
             )
           |
-            (?<!第[{digits}十]*[、,]?)
+            {chinese_start}(?<!第[{digits}十]*[、,]?)
             (?P<cnum>{chinese_run})
             (?:(?P<cinner>{inner})(?=(?:{unit})))?
             (?P<cunit>{unit})

@@ -139,3 +139,15 @@ def render_index(entries: list[tuple[str, Report]]) -> str:
                  score_text, failed]
         rows.append({"href": href, "name": Path(report.source.path).name, "cells": cells})
     return _templates().get_template("index.html.j2").render(rows=rows)
+
+
+def page_name(path: str, taken: set[str]) -> str:
+    """A page file name from the input's name, unique among `taken` (which it joins): a.txt and a.docx, or
+    two folders' report.docx, get report.html and report-2.html instead of overwriting each other."""
+    stem = Path(path).stem or "report"
+    name, n = f"{stem}.html", 1
+    while name.lower() in taken or name.lower() == "index.html":
+        n += 1
+        name = f"{stem}-{n}.html"
+    taken.add(name.lower())
+    return name

@@ -76,12 +76,16 @@ def find_sections(document: Document, is_item_line) -> list[Section]:
                    "heading_span": (start, end), "start": start}
         found.append(section)
         open_stack.append(section)
-    return [_close(s, found, len(document.text)) for s in found]
+    return _close(found, len(document.text))
 
 
-def _close(section: dict, found: list[dict], text_end: int) -> Section:
-    """A section runs until the next heading at its own level or above."""
-    later = [s["start"] for s in found if s["start"] > section["start"] and s["level"] <= section["level"]]
-    end = min(later, default=text_end)
-    fields = {k: v for k, v in section.items() if k != "start"}
-    return Section(**fields, span=(section["start"], end))
+def _close(found: list[dict], text_end: int) -> list[Section]:
+    """A section runs until the next heading at its own level or above (one pass: open levels only rise)."""
+    ends: dict[str, int] = {}
+    unclosed: list[dict] = []
+    for section in found:
+        while unclosed and unclosed[-1]["level"] >= section["level"]:
+            ends[unclosed.pop()["id"]] = section["start"]
+        unclosed.append(section)
+    return [Section(**{k: v for k, v in s.items() if k != "start"}, span=(s["start"], ends.get(s["id"], text_end)))
+            for s in found]

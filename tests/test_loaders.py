@@ -11,7 +11,8 @@ from docx.oxml.ns import nsdecls
 
 import extractor
 from conftest import CORPUS, SHARED
-from extractor.errors import ConverterMissing, CorruptDocument, EmptyDocument, ExtractorError, NeedsOCR
+from extractor.errors import (ConverterMissing, CorruptDocument, EmptyDocument, ExtractorError, LimitExceeded,
+                              NeedsOCR)
 from extractor.load import load_bytes
 from extractor.load.office import soffice
 from extractor.structure import find_sections
@@ -199,8 +200,8 @@ def _scanned_pdf(tmp_path):
 
 HOSTILE = [
     ("encrypted docx", _encrypted, CorruptDocument, "password-protected"),
-    ("50 MB file", _huge, ExtractorError, "too large"),
-    ("zip bomb", _zip_bomb, CorruptDocument, "inflate to 210 MiB"),
+    ("50 MB file", _huge, LimitExceeded, r"too large: file size in bytes 52,428,800, the limit is 41,943,040"),
+    ("zip bomb", _zip_bomb, LimitExceeded, r"bytes its parts inflate to \(zip bomb\?\) 220,200,968, the limit is 67,108,864"),
     ("xml entity expansion", _entity_expansion, CorruptDocument, "expands entities"),
 ]
 

@@ -1,19 +1,19 @@
 """Read a report file of any supported format into a Document; the format is checked against the content."""
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from ..document import Document
-from ..errors import CorruptDocument, EmptyDocument, ExtractorError, UnsupportedFormat
+from ..errors import CorruptDocument, EmptyDocument, ExtractorError, NotAFile, UnsupportedFormat
+from ..limits import DEFAULT_LIMITS, Limits
 from ..ocr import load_image
 from .docx import load_docx
 from .html import load_html, load_markdown
 from .office import load_legacy
 from .pdf import load_pdf
 from .text import load_text
-
-# Files larger than this are refused before reading: no report is this big, and a batch must stay bounded.
-MAX_FILE_BYTES = 40 * 2**20
 
 _LOADERS = {
     ".txt": load_text, ".text": load_text, ".docx": load_docx, ".html": load_html, ".htm": load_html,
@@ -66,7 +66,7 @@ def supported_suffixes() -> list[str]:
     return sorted(_LOADERS)
 
 
-def load_bytes(data: bytes, path: str) -> Document:
+def load_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Document from a file's bytes; `path` gives the format (by suffix) and names the file in errors."""
     suffix = Path(path).suffix.lower()
     if suffix not in _LOADERS:
@@ -74,24 +74,46 @@ def load_bytes(data: bytes, path: str) -> Document:
                                       f"supported: {', '.join(supported_suffixes())}")
     if not data.strip():
         raise EmptyDocument(path, "empty file")
+    limits.check("file_bytes", len(data), path, "file size in bytes")
     _check_content_matches_name(data, suffix, path)
-    document = _LOADERS[suffix](data, path)
+    document = _LOADERS[suffix](data, path, limits)
+    limits.check("text_chars", len(document.text), path, "characters of text")
     if not document.text.strip():
         raise EmptyDocument(path, "no text in the document")
     return document
 
 
-def read_file(path: str | Path) -> bytes:
+_SPECIAL = [(stat.S_ISDIR, "is a directory, not a file"), (stat.S_ISFIFO, "is a FIFO (named pipe), not a file"),
+            (stat.S_ISCHR, "is a character device, not a file"), (stat.S_ISBLK, "is a block device, not a file"),
+            (stat.S_ISSOCK, "is a socket, not a file")]
+
+
+def _refuse_special(mode: int, path: str) -> None:
+    for test, cause in _SPECIAL:
+        if test(mode):
+            raise NotAFile(path, cause)
+    if not stat.S_ISREG(mode):
+        raise NotAFile(path, "is not a regular file")
+
+
+def read_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a regular file no larger than the limit; FIFOs and devices are refused without blocking."""
+    name = str(path)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ExtractorError(str(path), f"too large: {size / 2**20:.0f} MiB, the limit is {MAX_FILE_BYTES // 2**20} MiB")
-        return Path(path).read_bytes()
+        _refuse_special(os.stat(path).st_mode, name)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO swapped in after the stat cannot block us
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            _refuse_special(info.st_mode, name)
+            limits.check("file_bytes", info.st_size, name, "file size in bytes")
+            data = f.read(limits.file_bytes + 1)
+        limits.check("file_bytes", len(data), name, "file size in bytes")  # it grew while we read it
+        return data
     except FileNotFoundError:
-        raise ExtractorError(str(path), "no such file") from None
+        raise ExtractorError(name, "no such file") from None
     except IsADirectoryError:
-        raise ExtractorError(str(path), "is a directory, not a file") from None
+        raise NotAFile(name, "is a directory, not a file") from None
     except PermissionError:
-        raise ExtractorError(str(path), "permission denied") from None
+        raise ExtractorError(name, "permission denied") from None
     except OSError as e:
-        raise ExtractorError(str(path), f"cannot read: {e.strerror}") from None
+        raise ExtractorError(name, f"cannot read: {e.strerror or e}") from None

@@ -6,7 +6,8 @@ import regex
 from lxml import etree
 
 from ..document import Document, DocumentBuilder
-from ..errors import CorruptDocument
+from ..errors import CorruptDocument, LimitExceeded
+from ..limits import DEFAULT_LIMITS, Limits
 from .text import decode
 
 # Page furniture that is not the report: scripts, navigation, headers and footers, share buttons.
@@ -18,26 +19,38 @@ _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blo
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
+# A cell spans at most this many columns (the HTML standard clamps colspan to 1000); rowspan is clamped to
+# the rows the table has.
+_MAX_COLSPAN = 1000
+
+
 def _text(element) -> str:
     return regex.sub(r"[ \t\r\f\v]+", " ", element.text_content()).strip()
 
 
-def table_rows(table) -> list[list[tuple[int, int, int, str]]]:
-    """Origin cells per row as (col, rowspan, colspan, text), rowspan/colspan resolved on the grid."""
+def _span(td, name: str, most: int) -> int:
+    value = str(td.get(name, "1")).strip()
+    return min(max(1, int(value)), most) if value.isdigit() and len(value) < 10 else 1
+
+
+def table_rows(table, path: str = "<html>", limits: Limits = DEFAULT_LIMITS) -> list[list[tuple[int, int, int, str]]]:
+    """Origin cells per row as (col, rowspan, colspan, text), rowspan/colspan resolved on the grid.
+
+    Spans are clamped (colspan to 1000, rowspan to the rows left) and the expanded grid is counted against
+    limits.table_cells before it is built, so <td rowspan=100000 colspan=100000> costs nothing."""
+    trs = [tr for tr in table.iter("tr") if _own_row(tr, table)]
     occupied: set[tuple[int, int]] = set()
     rows = []
-    for r, tr in enumerate(tr for tr in table.iter("tr") if _own_row(tr, table)):
+    for r, tr in enumerate(trs):
         row, col = [], 0
         for td in tr:
             if td.tag not in ("td", "th"):
                 continue
             while (r, col) in occupied:
                 col += 1
-            rowspan = max(1, int(td.get("rowspan", "1") or 1)) if str(td.get("rowspan", "1")).isdigit() else 1
-            colspan = max(1, int(td.get("colspan", "1") or 1)) if str(td.get("colspan", "1")).isdigit() else 1
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    occupied.add((r + dr, col + dc))
+            rowspan, colspan = _span(td, "rowspan", len(trs) - r), _span(td, "colspan", _MAX_COLSPAN)
+            limits.check("table_cells", len(occupied) + rowspan * colspan, path, "table cells after spans")
+            occupied.update((r + dr, col + dc) for dr in range(rowspan) for dc in range(colspan))
             row.append((col, rowspan, colspan, _text(td)))
             col += colspan
         rows.append(row)
@@ -57,59 +70,106 @@ def _is_noise(element) -> bool:
     return bool(_NOISE.search(marks))
 
 
-def _walk(element, builder: DocumentBuilder) -> None:
-    """Emit blocks in reading order: a table as a table, a block element's own text as a paragraph."""
-    for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag == "table":
-            builder.table(table_rows(child))
-            continue
-        if _is_noise(child):
-            continue
-        has_blocks = any(isinstance(d.tag, str) and (d.tag in _BLOCK_TAGS or d.tag == "table")
-                         for d in child.iterdescendants())
-        if child.tag in _BLOCK_TAGS and not has_blocks:
-            text = _text(child)
-            if text:
-                builder.paragraph(text, style=child.tag, heading=child.tag in _HEADINGS)
+class _Paragraphs:
+    """Collects running text; a block boundary (a block tag opening or closing, <br>, a table) ends a paragraph."""
+
+    def __init__(self, builder: DocumentBuilder):
+        self.builder, self.pieces = builder, []
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.pieces.append(text)
+
+    def flush(self, style: str | None) -> None:
+        text = regex.sub(r"[ \t\r\n\f\v]+", " ", "".join(self.pieces)).strip()
+        self.pieces = []
+        if text:
+            self.builder.paragraph(text, style=style, heading=style in _HEADINGS)
+
+
+def _walk(root, builder: DocumentBuilder, path: str, limits: Limits) -> None:
+    """Emit blocks in reading order: tables as tables, every other text node (element text, tails after
+    <br> or after a nested block, bare body text) in the paragraph of its innermost block element."""
+    paragraphs = _Paragraphs(builder)
+    blocks: list[str | None] = [None]  # tags of the open block elements, innermost last
+    paragraphs.add(root.text)
+    stack = [(child, "open") for child in reversed(root)]  # an explicit stack: any depth, no recursion
+    while stack:
+        element, phase = stack.pop()
+        if phase == "block":  # the end of a block element: its paragraph ends, its tail starts the next one
+            paragraphs.flush(blocks.pop())
+            paragraphs.add(element.tail)
+        elif phase == "inline":
+            paragraphs.add(element.tail)
+        elif element.tag == "table":
+            paragraphs.flush(blocks[-1])
+            builder.table(table_rows(element, path, limits))
+            paragraphs.add(element.tail)
+        elif not isinstance(element.tag, str) or _is_noise(element):
+            paragraphs.add(element.tail)
+        elif element.tag == "br":
+            paragraphs.flush(blocks[-1])
+            paragraphs.add(element.tail)
         else:
-            _walk(child, builder)
+            if element.tag in _BLOCK_TAGS:
+                paragraphs.flush(blocks[-1])
+                blocks.append(element.tag)
+            paragraphs.add(element.text)
+            stack.append((element, "block" if element.tag in _BLOCK_TAGS else "inline"))
+            stack.extend((child, "open") for child in reversed(element))
+    paragraphs.flush(blocks[-1])
 
 
-def _root(markup: str, path: str):
+def _check_depth(root, path: str, limits: Limits) -> None:
+    """Refuse markup nested deeper than limits.depth (libxml2 silently drops what lies below ~255 levels)."""
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > limits.depth:
+            raise LimitExceeded(path, f"HTML nested deeper than {limits.depth} elements (depth)")
+
+
+def _root(markup: str, path: str, limits: Limits):
     try:
         root = lxml.html.document_fromstring(markup)
     except (etree.ParserError, ValueError) as e:
         raise CorruptDocument(path, f"unreadable HTML: {e}") from None
+    _check_depth(root, path, limits)
     for tag in _DROPPED_TAGS:
-        for el in root.iter(tag):
+        for el in list(root.iter(tag)):
             el.drop_tree()
     return root
 
 
-def load_html(data: bytes, path: str) -> Document:
+def load_html(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     builder = DocumentBuilder("html")
-    root = _root(decode(data, path), path)
+    root = _root(decode(data, path, limits.markup_chars, "markup_chars"), path, limits)
     body = root.find("body")
-    _walk(body if body is not None else root, builder)
+    _walk(body if body is not None else root, builder, path, limits)
     return builder.build()
 
 
-_MD_TABLE = regex.compile(r"<table\b.*?</table>", regex.S | regex.I)
+_MD_TABLE_START = regex.compile(r"<table\b", regex.I)
+_MD_TABLE_END = regex.compile(r"</table\s*>", regex.I)
 _MD_HEADING = regex.compile(r"^(#{1,6})\s+(.*)$")
 
 
-def load_markdown(data: bytes, path: str) -> Document:
+def load_markdown(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Markdown as converted from PDFs: '#' headings, text lines, and <table> blocks with rowspan/colspan."""
     builder = DocumentBuilder("md")
-    text = decode(data, path).replace("\r\n", "\n")
+    text = decode(data, path, limits.markup_chars, "markup_chars").replace("\r\n", "\n")
     position = 0
-    for m in _MD_TABLE.finditer(text):
-        _markdown_lines(text[position:m.start()], builder)
-        table = lxml.html.fragment_fromstring(m.group(), create_parent=False)
-        builder.table(table_rows(table))
-        position = m.end()
+    while (start := _MD_TABLE_START.search(text, position)) and (end := _MD_TABLE_END.search(text, start.end())):
+        _markdown_lines(text[position:start.start()], builder)
+        try:
+            table = lxml.html.fragment_fromstring(text[start.start():end.end()], create_parent="div")
+        except (etree.ParserError, ValueError) as e:
+            raise CorruptDocument(path, f"unreadable HTML table in Markdown: {e}") from None
+        _check_depth(table, path, limits)
+        for element in table.iter("table"):
+            if not any(a.tag == "table" for a in element.iterancestors()):
+                builder.table(table_rows(element, path, limits))
+        position = end.end()
     _markdown_lines(text[position:], builder)
     return builder.build()
 

@@ -14,6 +14,8 @@ _ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "x
 
 
 def _roman(n: int) -> str:
+    if not 0 < n < 4000:
+        return str(n)
     out = ""
     for value, letters in _ROMAN:
         while n >= value:
@@ -101,11 +103,10 @@ class Numbering:
                 continue
             levels = {}
             for lvl in definition.iterchildren(qn("w:lvl")):
-                levels[int(lvl.get(qn("w:ilvl")))] = {
-                    "fmt": _val(lvl, "w:numFmt", "decimal"),
-                    "text": _val(lvl, "w:lvlText", ""),
-                    "start": int(_val(lvl, "w:start", "1")),
-                }
+                level = _int(lvl.get(qn("w:ilvl")))
+                if level is not None and level < _LEVELS:
+                    levels[level] = {"fmt": _val(lvl, "w:numFmt", "decimal"), "text": _val(lvl, "w:lvlText", ""),
+                                     "start": _int(_val(lvl, "w:start", "1")) or 0}
             self._levels[num.get(qn("w:numId"))] = levels
 
     def _num_pr(self, p, style_id: str | None):
@@ -118,7 +119,8 @@ class Numbering:
         if num_id is None:
             return None
         ilvl = num_pr.find(qn("w:ilvl"))
-        return num_id.get(qn("w:val")), int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
+        level = _int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
+        return (num_id.get(qn("w:val")), level) if level is not None else None
 
     def label(self, p, style_id: str | None) -> str:
         """The number Word shows before paragraph element `p` ('' when it is not in a numbered list)."""
@@ -141,6 +143,16 @@ class Numbering:
                 value = counters.get(k, levels[k]["start"])
                 text = text.replace(f"%{k + 1}", format_number(value, levels[k]["fmt"]))
         return text
+
+
+# Word numbers list levels 0 to 8; anything else in a file is damage, and its paragraphs get no number.
+_LEVELS = 9
+
+
+def _int(value: str | None) -> int | None:
+    """A small non-negative integer attribute, or None for anything else (damaged or hostile files)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _val(element, tag: str, default: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import ConverterMissing, CorruptDocument
+from ..limits import DEFAULT_LIMITS, Limits
 from .docx import load_docx
 
 CONVERT_TIMEOUT_SECONDS = 120
@@ -17,7 +18,7 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def load_legacy(data: bytes, path: str) -> Document:
+def load_legacy(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     binary = soffice()
     suffix = Path(path).suffix.lower()
     if binary is None:
@@ -34,6 +35,6 @@ def load_legacy(data: bytes, path: str) -> Document:
         converted = Path(tmp) / "report.docx"
         if not converted.exists():
             raise CorruptDocument(path, f"LibreOffice could not convert this {suffix} file")
-        document = load_docx(converted.read_bytes(), path)
+        document = load_docx(converted.read_bytes(), path, limits)
     document.format = suffix.lstrip(".")
     return document

@@ -13,6 +13,7 @@ from functools import cache
 
 from ..document import Document, DocumentBuilder
 from ..errors import CorruptDocument
+from ..limits import DEFAULT_LIMITS, Limits
 
 # A PDF with fewer text characters than this per page on average has no usable text layer.
 MIN_CHARS_PER_PAGE = 10
@@ -217,7 +218,7 @@ def _read_page(pdf, index: int) -> tuple[int, list[tuple[float, str, object]]]:
     return len(chars), items
 
 
-def load_pdf(data: bytes, path: str) -> Document:
+def load_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     import pypdfium2
 
     try:
@@ -230,10 +231,12 @@ def load_pdf(data: bytes, path: str) -> Document:
     characters = 0
     try:
         pages = len(pdf)
+        limits.check("pages", pages, path, "pages")
         previous_table: tuple | None = None  # (page, rows) of a table still open at the end of the last page
         for number in range(1, pages + 1):
             count, items = _read_page(pdf, number - 1)
             characters += count
+            limits.check("text_chars", builder.length, path, "characters of text")
             for i, (_, kind, content) in enumerate(items):
                 if kind == "line":
                     if previous_table is not None:
@@ -255,7 +258,7 @@ def load_pdf(data: bytes, path: str) -> Document:
     if _lacks_text_layer(characters, pages):
         from ..ocr import load_scanned_pdf
 
-        return load_scanned_pdf(data, path)
+        return load_scanned_pdf(data, path, limits)
     return builder.build()
 
 

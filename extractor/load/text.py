@@ -7,7 +7,8 @@ import charset_normalizer
 import regex
 
 from ..document import Document, document_from_text
-from ..errors import UndecodableText
+from ..errors import LimitExceeded, UndecodableText
+from ..limits import DEFAULT_LIMITS, Limits
 
 _PLAUSIBLE = 0.97  # share of characters that must be ordinary text for a guessed decoding to be accepted
 
@@ -33,8 +34,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, path: str) -> str:
-    """Decode report bytes, trying exact decodings before guessing; never returns mojibake knowingly."""
+def _check_chars(count: int, max_chars: int, path: str, name: str, at_least: str = "") -> None:
+    if count > max_chars:
+        raise LimitExceeded(path, f"too large: characters {at_least}{count:,}, the limit is {max_chars:,} ({name})")
+
+
+def decode(data: bytes, path: str, max_chars: int = DEFAULT_LIMITS.text_chars, name: str = "text_chars") -> str:
+    """Decode report bytes, trying exact decodings before guessing; never returns mojibake knowingly.
+
+    Over `max_chars` characters is refused before decoding when even 4 bytes a character would be too many."""
+    _check_chars(len(data) // 4, max_chars, path, name, "at least ")
     if data.startswith(codecs.BOM_UTF8):
         candidates = [("utf-8-sig", data)]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -51,6 +60,7 @@ def decode(data: bytes, path: str) -> str:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        _check_chars(len(text), max_chars, path, name)
         if _plausible(text):
             return text
     best = charset_normalizer.from_bytes(data).best()
@@ -59,6 +69,6 @@ def decode(data: bytes, path: str) -> str:
     raise UndecodableText(path, "cannot determine the text encoding (tried UTF-8, UTF-16, GB18030)")
 
 
-def load_text(data: bytes, path: str) -> Document:
-    text = decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
+def load_text(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    text = decode(data, path, limits.text_chars).replace("\r\n", "\n").replace("\r", "\n")
     return document_from_text(text, "txt")
