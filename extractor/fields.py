@@ -222,8 +222,10 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
 
 def _about_another_figure(text: str, at: int, vocab: _Vocabulary) -> bool:
     """Whether the clause of `text` holding position `at` names another figure (三公经费, 追加 ...)."""
-    start = _clause_start(text, at, 0, vocab.boundaries)
-    end = next((i for i in range(at, len(text)) if text[i] in vocab.boundaries), len(text))
+    window = text[max(0, at - vocab.max_label_length):at]
+    start = at - len(window) + max(window.rfind(b) + 1 for b in vocab.boundaries)
+    end = next((i for i in range(at, min(len(text), at + vocab.max_label_length)) if text[i] in vocab.boundaries),
+               min(len(text), at + vocab.max_label_length))
     return any(word in text[start:end] for word in vocab.not_budget)
 
 
