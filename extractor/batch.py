@@ -394,8 +394,6 @@ def _write_review_index(folder: Path, records: list[dict]) -> None:
 def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = BatchSettings()) -> Summary:
     """Extract every supported file under `roots` into `out`; see the module docstring for what is written.
     Raises OutputLocked when another run holds `out`."""
-    from .export import write_tables
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     lock = _lock(out)
@@ -406,7 +404,7 @@ def run_batch(roots: list[str], out: str | Path, settings: BatchSettings = Batch
 
 
 def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
-    from .tables import write_tables
+    from .export import write_tables
 
     started = time.monotonic()
     for stale in out.glob(".build-*"):  # table builds of a killed run: we hold the lock, nobody else builds
