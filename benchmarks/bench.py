@@ -91,7 +91,7 @@ def worker_peak_rss_mb(files_dir: Path) -> int:
 
 def ocr_seconds(tmp: Path) -> None:
     """Median OCR seconds per page of the seed report rendered at 150 and 300 dpi."""
-    from extractor import ocr
+    from extractor.load import scan as ocr
 
     if not ocr.available() or font_path() is None:
         print("OCR: skipped (needs the [ocr] extra and a CJK font)")

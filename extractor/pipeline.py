@@ -11,7 +11,7 @@ from .findings import find_findings
 from .indicators import is_item_line, read_indicators
 from .load import load_bytes, read_file
 from .meta import find_grade, read_meta, total_score
-from .ocr import annotate
+from .ocr_repairs import annotate
 from .quantities import find_quantities
 from .record import Evaluation, Report, Source
 from .structure import find_sections

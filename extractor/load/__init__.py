@@ -10,7 +10,7 @@ from .html import load_html, load_markdown
 from .office import load_legacy
 from .pdf import load_pdf
 from .text import load_text
-from ..ocr import load_image
+from .scan import load_image
 
 # Files larger than this are refused before reading: no report is this big, and a batch must stay bounded.
 MAX_FILE_BYTES = 40 * 2**20

@@ -228,7 +228,7 @@ def load_pdf(data: bytes, path: str) -> Document:
     finally:
         pdf.close()
     if characters < MIN_CHARS_PER_PAGE * max(pages, 1):
-        from ..ocr import load_scanned_pdf
+        from .scan import load_scanned_pdf
 
         return load_scanned_pdf(data, path)
     return builder.build()
