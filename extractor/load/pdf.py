@@ -21,7 +21,7 @@ MIN_CHARS_PER_PAGE = 10
 
 @dataclass
 class _Page:
-    """What pdfplumber's TableFinder and Table.extract read from a page: its chars, edges and box."""
+    """What pdfplumber's table finder reads from a page: its chars, edges and box."""
 
     chars: list[dict]
     edges: list[dict]
@@ -202,9 +202,33 @@ def _inside(obj, boxes) -> bool:
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _table_rows(table) -> list[list[tuple[int, int, int, str]]]:
+def _cell_texts(table, chars: list[dict]) -> list[list[str | None]]:
+    """pdfplumber's Table.extract: each cell's text from the characters whose middle lies in it (a cell lies
+    within its row, so its row needs no test of its own); characters are looked up by their middle's height."""
+    from bisect import bisect_left
+
+    from pdfplumber.utils import extract_text
+
+    middles = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
+    heights = [m for m, _ in middles]
+    texts = []
+    for row in table.rows:
+        line = []
+        for cell in row.cells:
+            if cell is None:
+                line.append(None)
+                continue
+            x0, top, x1, bottom = cell
+            inside = sorted(i for _, i in middles[bisect_left(heights, top):bisect_left(heights, bottom)]
+                            if x0 <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < x1)
+            line.append(extract_text([chars[i] for i in inside]) if inside else "")
+        texts.append(line)
+    return texts
+
+
+def _table_rows(table, chars: list[dict]) -> list[list[tuple[int, int, int, str]]]:
     """Origin cells with their spans, from pdfplumber's cell boxes (a merged cell is one box over several)."""
-    texts = table.extract()
+    texts = _cell_texts(table, chars)
     boxes = [row.cells for row in table.rows]
     lefts = sorted({round(b[0], 1) for row in boxes for b in row if b})
     tops = sorted({round(b[1], 1) for row in boxes for b in row if b})
@@ -225,7 +249,6 @@ def _table_rows(table) -> list[list[tuple[int, int, int, str]]]:
 def _read_page(pdf, index: int) -> tuple[int, list[tuple[float, str, object]]]:
     """(characters, items) of one page: its text lines and tables as (top, kind, content)."""
     import pypdfium2.raw as raw
-    from pdfplumber.table import Table
     from pdfplumber.utils.text import chars_to_textmap
 
     page = pdf[index]
@@ -242,12 +265,10 @@ def _read_page(pdf, index: int) -> tuple[int, list[tuple[float, str, object]]]:
         page.close()
     found = _tables(_Page(chars, edges, (0, 0, width, height))) if edges else []
     boxes = [t.bbox for t in found]
-    # Each table reads only the characters inside it: the same text, without testing every row against the page.
-    tables = [Table(_Page([c for c in chars if _inside(c, [box])], [], box), t.cells) for t, box in zip(found, boxes)]
     text_chars = [c for c in chars if not _inside(c, boxes)] if boxes else chars
     lines = chars_to_textmap(text_chars).extract_text_lines(return_chars=False) if text_chars else []
     items = [(line["top"], "line", line["text"]) for line in lines]
-    items += [(t.bbox[1], "table", _table_rows(t)) for t in tables]
+    items += [(t.bbox[1], "table", _table_rows(t, chars)) for t in found]
     items.sort(key=lambda item: item[0])
     return len(chars), items
 
