@@ -15,9 +15,10 @@ from ..ocr_repairs import OcrLine, repair, repair_columns
 
 @cache
 def _engine():
+    """The recogniser, loaded once per process, with the settings in patterns/ocr.toml [engine]."""
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    return RapidOCR(**patterns.load("ocr")["engine"])
 
 
 def available() -> bool:
