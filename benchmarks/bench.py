@@ -155,12 +155,21 @@ def ocr_pages() -> None:
 
 # ---- cold start -----------------------------------------------------------------------------------------
 
+COLD = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, _, usage = os.wait4(process.pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss // 1024)
+"""
+
+
 def cold(command: list[str]) -> tuple[float, int]:
-    """(wall seconds, peak RSS in MB) of a fresh process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss // 1024
+    """(wall seconds, peak RSS in MB) of a fresh process, started from a small one: a child forked from this
+    process would count this process's memory as its own until it execs."""
+    result = subprocess.run([sys.executable, "-c", COLD, *command], check=True, capture_output=True, text=True)
+    seconds, megabytes = result.stdout.split()
+    return float(seconds), int(megabytes)
 
 
 def cold_starts(files: list[Path], inputs: str) -> None:
