@@ -1,16 +1,16 @@
-"""make bench: extraction speed and memory on this machine. Prints numbers; asserts nothing.
+"""make bench: every speed and memory figure as a ratio against an anchor measured in the same run, on named
+inputs, so that a figure from a busy machine still compares. Prints progress, then the README's table.
 
-Measures, on generated reports in the seed's layout (plus longer prose and bigger indicator tables):
-per-document extract time for .txt and .docx (median, p95), the ratio to python-docx merely reading the same
-.docx, batch documents/s with 1 and 2 workers and on a 2-worker local Dask cluster, pages/s of a scan split across
-1 and 2 Dask workers, a cold `extractor extract one.docx`, and the peak RSS of the batch workers over 500 and 2,000
-documents (it must not grow with the number of documents).
+Inputs: reports generated in the seed's layout (scripts/generate_corpus.py), the seed rendered as a scan
+(scripts/make_scans.py), and where they are present ../shared/realdocs (real PDFs) and ../shared/corpus-dev.
+Asserts nothing; the targets are in the table for the reader.
 """
 from __future__ import annotations
 
 import io
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -21,78 +21,202 @@ from pathlib import Path
 import docx
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "scripts"))
 from generate_corpus import DEPARTMENTS, write_corpus  # noqa: E402
-from make_scans import font_path, make_scan, render_pages  # noqa: E402
+from make_scans import font_path, render_pages  # noqa: E402
 
 import extractor  # noqa: E402
 
-
-def timings(function, items, repeat: int = 3) -> list[float]:
-    out = []
-    for item in items:
-        function(item)  # warm
-        best = min(_once(function, item) for _ in range(repeat))
-        out.append(best)
-    return out
+ROWS: list[tuple[str, str, str, str, str, str]] = []  # measure, inputs, result, anchor, ratio, target
 
 
-def _once(function, item) -> float:
-    started = time.perf_counter()
-    function(item)
-    return time.perf_counter() - started
+def row(measure: str, inputs: str, result: str, anchor: str = "", ratio: float | None = None,
+        target: str = "") -> None:
+    ROWS.append((measure, inputs, result, anchor, "" if ratio is None else f"{ratio:.2f}x", target))
+    print(f"{measure}: {result}" + (f" vs {anchor}: {ratio:.2f}x" if ratio is not None else ""), flush=True)
+
+
+def best(function, repeat: int = 3) -> float:
+    """Seconds of the fastest of `repeat` calls (after one warm call): the least disturbed by other load."""
+    function()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 def p95(values: list[float]) -> float:
     return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
 
 
-def bare_python_docx(path: Path) -> None:
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+# ---- per-document extraction ----------------------------------------------------------------------------
+
+def read_and_find_numbers(path: Path) -> None:
+    """The floor of any extractor of a text: read it and find its numbers once."""
+    re.findall(r"\d+(?:\.\d+)?", path.read_text(encoding="utf-8"))
+
+
+def read_with_python_docx(path: Path) -> None:
     document = docx.Document(io.BytesIO(path.read_bytes()))
     for paragraph in document.paragraphs:
-        _ = paragraph.text
+        paragraph.text
     for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                _ = cell.text
+        for table_row in table.rows:
+            for cell in table_row.cells:
+                cell.text
 
 
-BATCH_RATE = """
+def per_document(texts: list[Path], docs: list[Path], inputs: str) -> None:
+    for label, files, anchor, anchor_name, target in (
+            (".txt", texts, read_and_find_numbers, "reading it and one number regex", ""),
+            (".docx", docs, read_with_python_docx, "python-docx merely reading it", "≤ 1x")):
+        ours = [best(lambda p=p: extractor.extract(p)) for p in files]
+        base = [best(lambda p=p: anchor(p)) for p in files]
+        ratio = statistics.median(o / b for o, b in zip(ours, base))
+        row(f"extract one {label} report", f"{len(files)} {inputs}",
+            f"median {ms(statistics.median(ours))}, p95 {ms(p95(ours))}",
+            f"{anchor_name}: median {ms(statistics.median(base))}", ratio, target)
+
+
+# ---- PDF pages ------------------------------------------------------------------------------------------
+
+def pdf_pages(pdfs: list[Path]) -> None:
+    """Each page read by our loader and by pypdfium2's plain text extraction, each on a freshly opened document
+    (PDFium caches a page it has loaded once)."""
+    import pypdfium2
+
+    from extractor.load.pdf import _read_page
+
+    def plain_text(pdf, index: int) -> None:
+        page = pdf[index]
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+
+    def timed(data: bytes, index: int, read) -> float:
+        times = []
+        for _ in range(3):
+            pdf = pypdfium2.PdfDocument(data)
+            started = time.perf_counter()
+            read(pdf, index)
+            times.append(time.perf_counter() - started)
+            pdf.close()
+        return min(times)
+
+    ratios: dict[str, list[float]] = {"text": [], "table": []}
+    seconds: dict[str, list[float]] = {"text": [], "table": []}
+    for path in pdfs:
+        data = path.read_bytes()
+        pdf = pypdfium2.PdfDocument(data)
+        pages = len(pdf)
+        kinds = ["table" if any(kind == "table" for _, kind, _ in _read_page(pdf, i)[1]) else "text"
+                 for i in range(pages)]
+        pdf.close()
+        for index, kind in enumerate(kinds):
+            ours, floor = timed(data, index, _read_page), timed(data, index, plain_text)
+            ratios[kind].append(ours / floor)
+            seconds[kind].append(ours)
+    names = ", ".join(p.name.split("_")[0] for p in pdfs)
+    for kind, target in (("text", "≤ 3x"), ("table", "≤ 10x")):
+        row(f"PDF {kind} page", f"{len(ratios[kind])} {kind} pages of {len(pdfs)} realdocs PDFs ({names})",
+            f"median {ms(statistics.median(seconds[kind]))} per page",
+            "pypdfium2 plain text of the same page", statistics.median(ratios[kind]), target)
+
+
+# ---- OCR ------------------------------------------------------------------------------------------------
+
+def ocr_pages() -> None:
+    from extractor.load import scan
+
+    if not scan.available() or font_path() is None:
+        row("OCR of a scanned page", "seed at 300 dpi", "skipped: needs the [ocr] extra and a CJK font")
+        return
+    import numpy
+    from rapidocr_onnxruntime import RapidOCR
+
+    default = RapidOCR()
+    seed = (ROOT / "corpus" / "seed.txt").read_text(encoding="utf-8")
+    pages = render_pages(seed, 300)
+    ours = [best(lambda p=p: scan.recognise(p), repeat=1) for p in pages]
+    base = [best(lambda p=p: default(numpy.asarray(p.convert("RGB"))), repeat=1) for p in pages]
+    row("OCR of a scanned page", f"seed.txt rendered at 300 dpi, {len(pages)} pages",
+        f"median {statistics.median(ours):.2f} s per page",
+        f"rapidocr with its default settings: median {statistics.median(base):.2f} s",
+        statistics.median(o / b for o, b in zip(ours, base)), "≤ 2.0 s")
+
+
+# ---- cold start -----------------------------------------------------------------------------------------
+
+COLD = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, _, usage = os.wait4(process.pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss // 1024)
+"""
+
+
+def cold(command: list[str]) -> tuple[float, int]:
+    """(wall seconds, peak RSS in MB) of a fresh process, started from a small one: a child forked from this
+    process would count this process's memory as its own until it execs."""
+    result = subprocess.run([sys.executable, "-c", COLD, *command], check=True, capture_output=True, text=True)
+    seconds, megabytes = result.stdout.split()
+    return float(seconds), int(megabytes)
+
+
+def cold_starts(files: list[Path], inputs: str) -> None:
+    python = [cold([sys.executable, "-c", "pass"]) for _ in range(3)]
+    anchor_s, anchor_mb = min(s for s, _ in python), min(m for _, m in python)
+    runs = {p: min(cold([sys.executable, "-m", "extractor.cli", "extract", str(p)]) for _ in range(2)) for p in files}
+    slowest = max(runs, key=lambda p: runs[p][0])
+    largest = max(runs, key=lambda p: runs[p][1])
+    seconds = [s for s, _ in runs.values()]
+    row("cold `extractor extract FILE` (new process)", inputs,
+        f"median {statistics.median(seconds):.2f} s, max {runs[slowest][0]:.2f} s ({slowest.name})",
+        f"`python -c pass`: {anchor_s:.2f} s", statistics.median(seconds) / anchor_s, "≤ 0.7 s (PDF: + page time)")
+    row("peak RSS of a cold extract", inputs, f"max {runs[largest][1]} MB ({largest.name})",
+        f"`python -c pass`: {anchor_mb} MB", runs[largest][1] / anchor_mb, "≤ 100 MB")
+
+
+# ---- batch ----------------------------------------------------------------------------------------------
+
+BATCH = """
 import sys, tempfile, time
 from extractor.batch import BatchSettings, run_batch
 started = time.perf_counter()
 with tempfile.TemporaryDirectory() as out:
-    summary = run_batch([sys.argv[1]], out, BatchSettings(workers=int(sys.argv[2]), cluster=sys.argv[3] or None))
-print(summary.total / (time.perf_counter() - started), summary.extraction_rate(), summary.extract_seconds)
+    summary = run_batch([sys.argv[1]], out, BatchSettings(workers=int(sys.argv[2]), review=sys.argv[3] == "review"))
+print(summary.total / (time.perf_counter() - started), summary.extraction_rate())
 """
 
 
-def batch_rates(files_dir: Path, workers: int, cluster: str = "") -> tuple[float, float]:
-    """(documents/s for the whole run, documents/s while extracting) in a fresh process; `cluster` as for
-    --cluster (local:N), else the local worker processes."""
-    return _batch_run(files_dir, workers, cluster)[:2]
+def batch_rates(files_dir: Path, workers: int, review: bool = False) -> tuple[float, float]:
+    """(documents/s for the whole run, documents/s while extracting) in a fresh process."""
+    result = subprocess.run([sys.executable, "-c", BATCH, str(files_dir), str(workers), "review" if review else "-"],
+                            check=True, capture_output=True, text=True)
+    whole, extracting = map(float, result.stdout.split()[-2:])
+    return whole, extracting
 
 
-def _batch_run(files_dir: Path, workers: int, cluster: str) -> tuple[float, float, float]:
-    result = subprocess.run([sys.executable, "-c", BATCH_RATE, str(files_dir), str(workers), cluster], check=True,
-                            capture_output=True, text=True)
-    whole, extracting, seconds = map(float, result.stdout.split()[-3:])
-    return whole, extracting, seconds
-
-
-def cluster_scan_rates(tmp: Path) -> None:
-    """Pages/s of one multi-page scan read by page range on a local Dask cluster of 1 and of 2 workers."""
-    from extractor import ocr
-
-    if not ocr.available() or font_path() is None:
-        print("cluster scan: skipped (needs the [ocr] extra and a CJK font)")
-        return
-    folder = tmp / "scan"
-    folder.mkdir()
-    pages = len(make_scan((ROOT / "corpus" / "seed.txt").read_text(encoding="utf-8"), folder / "seed.pdf", dpi=150))
-    one, two = (pages / _batch_run(folder, 1, f"local:{n}")[2] for n in (1, 2))
-    print(f"scan of {pages} pages on a local Dask cluster (models loaded in each worker included): 1 worker "
-          f"{one:.3f} pages/s, 2 workers {two:.3f} pages/s ({two / one:.2f}x)")
+def batches(many: Path) -> None:
+    documents = len(list(many.iterdir()))
+    inputs = f"{documents} generated .txt and .docx"
+    (whole1, rate1), (whole2, rate2) = batch_rates(many, 1), batch_rates(many, 2)
+    row("batch, 2 workers, while extracting", inputs, f"{rate2:.1f} docs/s", f"1 worker: {rate1:.1f} docs/s",
+        rate2 / rate1, "≥ 1.8x")
+    row("batch, 2 workers, whole run with start-up and tables", inputs, f"{whole2:.1f} docs/s",
+        f"1 worker: {whole1:.1f} docs/s", whole2 / whole1)
+    reviewed, _ = batch_rates(many, 2, review=True)
+    row("batch --review, 2 workers, whole run", inputs, f"{documents / reviewed:.1f} s",
+        f"the same batch without review: {documents / whole2:.1f} s", whole2 / reviewed, "≤ 1.1x")
 
 
 WORKER_RSS = """
@@ -110,31 +234,27 @@ def worker_peak_rss_mb(files_dir: Path) -> int:
     return int(result.stdout.split()[-1])
 
 
-def ocr_seconds(tmp: Path) -> None:
-    """Median OCR seconds per page of the seed report rendered at 150 and 300 dpi."""
-    from extractor import ocr
-
-    if not ocr.available() or font_path() is None:
-        print("OCR: skipped (needs the [ocr] extra and a CJK font)")
-        return
-    seed = (ROOT / "corpus" / "seed.txt").read_text(encoding="utf-8")
-    for dpi in (150, 300):
-        pages = render_pages(seed, dpi)
-        ocr.recognise(pages[0])  # load the models first
-        seconds = []
-        for page in pages:
-            started = time.perf_counter()
-            ocr.recognise(page)
-            seconds.append(time.perf_counter() - started)
-        print(f"OCR at {dpi} dpi: median {statistics.median(seconds):.1f} s per page ({len(pages)} pages)")
+def worker_memory(tmp: Path) -> None:
+    small, large = tmp / "rss500", tmp / "rss2000"
+    for folder, years, target in ((small, range(1980, 2000), 500), (large, range(1900, 1980), 2000)):
+        folder.mkdir()
+        departments = [f"{d}{i}" for d in DEPARTMENTS[:3] for i in range(1, 5)] + DEPARTMENTS[3:4]
+        write_corpus(folder, departments, list(years), ["txt"], seed=4)  # .txt: quick to generate
+        for extra in sorted(folder.iterdir())[target:]:
+            extra.unlink()
+    at_500, at_2000 = worker_peak_rss_mb(small), worker_peak_rss_mb(large)
+    row("batch worker peak RSS", "2,000 generated .txt", f"{at_2000} MB", f"over 500 documents: {at_500} MB",
+        at_2000 / at_500, "≤ 300 MB, ≈ 1x")
 
 
-def compare_seconds(tmp: Path, documents: int = 10_000) -> None:
+# ---- compare --------------------------------------------------------------------------------------------
+
+def compare(tmp: Path, documents: int = 10_000) -> None:
     """extractor compare on a store of `documents` reports (facts tables built directly, 16 facts each)."""
     import duckdb
 
-    from extractor.compare import comparison
-    from extractor.export import TABLES
+    from extractor.compare import comparison, store_path
+    from extractor.tables import TABLES
 
     folder = tmp / "store"
     folder.mkdir()
@@ -145,74 +265,47 @@ def compare_seconds(tmp: Path, documents: int = 10_000) -> None:
             INSERT INTO facts (doc_id, department_key, fiscal_year, field, value)
             SELECT 'd' || d, 'department' || (d % 500), 2000 + (d // 500), 'budget.f' || f, (d * f) % 1000 + 0.5
             FROM range(?) t(d), range(16) u(f)""", [documents])
-    comparison(folder, "budget.f3")  # warm the file cache
-    seconds = []
-    for _ in range(5):
-        started = time.perf_counter()
-        rows, columns_, cells = comparison(folder, "budget.f3")
-        seconds.append(time.perf_counter() - started)
-    print(f"compare over {documents:,} documents ({len(rows)} departments x {len(columns_)} years): "
-          f"median {statistics.median(seconds) * 1000:.0f} ms")
+
+    def bare_query() -> None:
+        with duckdb.connect(str(store_path(folder)), read_only=True) as con:
+            con.execute("SELECT department_key, fiscal_year, avg(value) FROM facts WHERE field = 'budget.f3' "
+                        "GROUP BY ALL").fetchall()
+
+    ours = best(lambda: comparison(folder, "budget.f3"), repeat=5)
+    base = best(bare_query, repeat=5)
+    row("`extractor compare` department × year table", f"a store of {documents:,} documents, 16 facts each",
+        ms(ours), f"the bare DuckDB GROUP BY: {ms(base)}", ours / base, "< 1 s")
 
 
 def main() -> None:
     print(f"# extractor {extractor.__version__} bench, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
+          f"Python {platform.python_version()}", flush=True)
+    realdocs = SHARED / "realdocs"
+    pdfs = sorted(realdocs.rglob("*.pdf")) if realdocs.is_dir() else []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         plain = write_corpus(tmp / "plain", DEPARTMENTS[:4], [2021, 2022, 2023], ["txt", "docx"], seed=1)
         long = write_corpus(tmp / "long", DEPARTMENTS[4:6], [2022, 2023], ["txt", "docx"], seed=2, extra_prose=4,
                             extra_indicators=40)
-        docs = [p for p in plain + long if p.suffix == ".docx"]
-        texts = [p for p in plain + long if p.suffix == ".txt"]
-
-        for label, files in ((".txt", texts), (".docx", docs)):
-            t = timings(extractor.extract, files)
-            print(f"extract {label:<6} median {statistics.median(t) * 1000:6.1f} ms   p95 {p95(t) * 1000:6.1f} ms"
-                  f"   ({len(files)} documents, "
-                  f"{statistics.median(p.stat().st_size for p in files) / 1024:.0f} KB median)")
-        ours = timings(extractor.extract, docs)
-        bare = timings(bare_python_docx, docs)
-        ratios = [o / b for o, b in zip(ours, bare)]
-        print(f"extract .docx / python-docx read: median {statistics.median(ratios):.2f}x "
-              f"(python-docx alone: median {statistics.median(bare) * 1000:.1f} ms)")
-
-        one = docs[0]
-        cold = []
-        for _ in range(5):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "extractor.cli", "extract", str(one)], check=True,
-                           capture_output=True)
-            cold.append(time.perf_counter() - started)
-        print(f"cold `extractor extract one.docx`: median {statistics.median(cold):.2f} s wall")
-
+        per_document([p for p in plain + long if p.suffix == ".txt"], [p for p in plain + long if p.suffix == ".docx"],
+                     "generated reports")
+        if pdfs:
+            pdf_pages(pdfs)
+        ocr_pages()
+        texts = sorted((SHARED / "corpus-dev").glob("*.txt")) + [p for p in sorted(realdocs.rglob("*"))
+                                                                  if p.suffix in (".pdf", ".md")]
+        if texts:
+            cold_starts(texts, f"{len(texts)} files of ../shared/corpus-dev and ../shared/realdocs")
+        else:
+            cold_starts(plain[:1], "one generated .docx")
         many = tmp / "many"
-        many.mkdir()
         write_corpus(many, DEPARTMENTS, list(range(2000, 2025)), ["txt", "docx"], seed=3)  # 400 documents
-        (whole1, rate1), (whole2, rate2) = batch_rates(many, 1), batch_rates(many, 2)
-        print(f"batch ({len(list(many.iterdir()))} documents) while extracting: 1 worker {rate1:.1f} docs/s, "
-              f"2 workers {rate2:.1f} docs/s ({rate2 / rate1:.2f}x); whole run with start-up and tables: "
-              f"{whole1:.1f} and {whole2:.1f} docs/s ({whole2 / whole1:.2f}x)")
-        dask_whole, dask_rate = batch_rates(many, 2, "local:2")
-        print(f"batch on a 2-worker local Dask cluster, same documents: {dask_rate:.1f} docs/s while extracting "
-              f"({dask_rate / rate2:.2f}x the 2-process pool), whole run {dask_whole:.1f} docs/s "
-              f"({dask_whole / whole2:.2f}x)")
-        cluster_scan_rates(tmp)
-
-        ocr_seconds(tmp)
-        compare_seconds(tmp)
-
-        small, large = tmp / "rss500", tmp / "rss2000"
-        for folder, years in ((small, range(1980, 2000)), (large, range(1900, 1980))):
-            folder.mkdir()
-            departments = [f"{d}{i}" for d in DEPARTMENTS[:3] for i in range(1, 5)] + DEPARTMENTS[3:4]
-            write_corpus(folder, departments, list(years), ["txt"], seed=4)  # .txt: quick to generate
-            files = sorted(folder.iterdir())
-            target = 500 if folder is small else 2000
-            for extra in files[target:]:
-                extra.unlink()
-        print(f"worker peak RSS: {worker_peak_rss_mb(small)} MB over 500 documents, "
-              f"{worker_peak_rss_mb(large)} MB over 2,000 documents (.txt)")
+        batches(many)
+        worker_memory(tmp)
+        compare(tmp)
+    print("\n| measure | inputs | result | anchor (same run) | ratio | target |\n|---|---|---|---|---|---|")
+    for cells in ROWS:
+        print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

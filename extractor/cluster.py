@@ -246,7 +246,7 @@ def _extract_one(path: str, sha: str, data: bytes | None, extra: dict, review_pa
 
 def _scan_pages(path: str, data: bytes) -> int:
     """Pages of a PDF the extraction would read by OCR, else 0; a damaged PDF is left to the extraction."""
-    from . import ocr
+    from .load import scan as ocr
     from .load.pdf import scan_pages
 
     if Path(path).suffix.lower() != ".pdf" or not data.startswith(b"%PDF") or not ocr.available():
@@ -271,14 +271,14 @@ def _outcome(function, *args) -> tuple:
 
 def read_pages_on_worker(data: bytes, first: int, last: int) -> tuple:
     """OCR'd lines of pages [first, last) of a scan."""
-    from .ocr import read_scanned_pages
+    from .load.scan import read_scanned_pages
 
     return _outcome(read_scanned_pages, data, first, last)
 
 
 def assemble_on_worker(path: str, sha: str, data: bytes, extra: dict, ranges: list[tuple]) -> tuple:
     """The record line of a scan from its page ranges' lines, as the local batch would have written it."""
-    from .ocr import document_from_lines
+    from .load.scan import document_from_lines
     from .pipeline import build_report
     from .record import Source
 

@@ -19,7 +19,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .load import load_bytes, read_file
 from .normalise import fold_script
 from .meta import find_grade, read_meta, total_score
-from .ocr import annotate
+from .ocr_repairs import annotate
 from .projects import project_facts
 from .quantities import find_quantities, merge_quantities
 from .record import Evaluation, FormTable, Indicator, Report, Source

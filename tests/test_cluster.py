@@ -91,7 +91,7 @@ def _wait_for_records(records: Path, count: int, process: subprocess.Popen) -> N
 
 
 def test_scan_is_read_by_page_range_on_both_workers(cluster, tmp_path):
-    from extractor import ocr
+    from extractor.load import scan as ocr
 
     if not ocr.available() or font_path() is None:
         pytest.skip("needs the [ocr] extra and a CJK font (fonts-wqy-microhei)")
@@ -108,7 +108,7 @@ def test_scan_is_read_by_page_range_on_both_workers(cluster, tmp_path):
     from distributed import Client
 
     with Client(address, timeout=30) as client:  # each worker loaded the OCR models: each read a page
-        loaded = client.run(lambda: __import__("extractor.ocr").ocr._engine.cache_info().currsize)
+        loaded = client.run(lambda: __import__("extractor.load.scan").load.scan._engine.cache_info().currsize)
     assert sorted(loaded.values()) == [1, 1]
 
 

@@ -246,9 +246,9 @@ def test_bytes_in_memory_are_not_a_path():
 
 
 def test_pdf_without_text_layer_goes_to_ocr(tmp_path):
-    from extractor import ocr
+    from extractor.load import scan
 
-    expected = (EmptyDocument, "no text found by OCR") if ocr.available() else (NeedsOCR, "pip install")
+    expected = (EmptyDocument, "no text found by OCR") if scan.available() else (NeedsOCR, "pip install")
     with pytest.raises(expected[0], match=expected[1]):
         extractor.extract(_scanned_pdf(tmp_path))
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import extractor
 from conftest import SHARED
+from extractor.errors import CorruptDocument
 
 REALDOCS = SHARED / "realdocs"
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -46,6 +48,15 @@ def test_pdf_record_matches_its_snapshot(name):
     found = snapshot(path)
     for part in ("blocks", "facts", "indicators"):
         assert found[part] == expected[part], part
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\ngarbage", b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"],
+                         ids=["garbage", "truncated"])
+def test_damaged_pdf_says_so(tmp_path, data):
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(data)
+    with pytest.raises(CorruptDocument, match=r"damaged PDF: Failed to load document \(PDFium: Data format error\)"):
+        extractor.extract(path)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,12 @@ from pathlib import Path
 from ..document import Document
 from ..errors import CorruptDocument, EmptyDocument, ExtractorError, NotAFile, UnsupportedFormat
 from ..limits import DEFAULT_LIMITS, Limits
-from ..ocr import load_image
 from .docx import load_docx
 from .html import load_html, load_markdown
 from .office import load_legacy
 from .pdf import load_pdf
 from .text import load_text
+from .scan import load_image
 
 _LOADERS = {
     ".txt": load_text, ".text": load_text, ".docx": load_docx, ".html": load_html, ".htm": load_html,

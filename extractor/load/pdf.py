@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 from ..document import Document, DocumentBuilder
 from ..errors import CorruptDocument
@@ -21,7 +22,7 @@ MIN_CHARS_PER_PAGE = 10
 
 @dataclass
 class _Page:
-    """What pdfplumber's TableFinder and Table.extract read from a page: its chars, edges and box."""
+    """What pdfplumber's table finder reads from a page: its chars, edges and box."""
 
     chars: list[dict]
     edges: list[dict]
@@ -137,15 +138,98 @@ def _edges(objects, height: float, outer: tuple = (1, 0, 0, 1, 0, 0)) -> list[di
     return edges
 
 
+def _intersections(edges: list[dict], tolerance: float) -> dict:
+    """pdfplumber's edges_to_intersections, with the horizontal edges sorted once rather than once per vertical."""
+    vertical = sorted((e for e in edges if e["orientation"] == "v"), key=itemgetter("x0", "top"))
+    horizontal = sorted((e for e in edges if e["orientation"] == "h"), key=itemgetter("top", "x0"))
+    intersections: dict = {}
+    for v in vertical:
+        for h in horizontal:
+            if (v["top"] <= h["top"] + tolerance and v["bottom"] >= h["top"] - tolerance
+                    and h["x0"] - tolerance <= v["x0"] <= h["x1"] + tolerance):
+                vertex = intersections.setdefault((v["x0"], h["top"]), {"v": [], "h": []})
+                vertex["v"].append(v)
+                vertex["h"].append(h)
+    return intersections
+
+
+def _cells(intersections: dict) -> list[tuple]:
+    """pdfplumber's intersections_to_cells (the smallest cell at each corner, in the same order), with each point's
+    edges and its neighbours below and to the right looked up once instead of rescanned for every pair."""
+    from pdfplumber.utils import obj_to_bbox
+
+    points = sorted(intersections)
+    edges = {p: ({obj_to_bbox(e) for e in intersections[p]["v"]}, {obj_to_bbox(e) for e in intersections[p]["h"]})
+             for p in points}
+    column: dict = {}
+    row: dict = {}
+    for p in points:  # in (x, top) order: each list is already sorted down or rightwards
+        column.setdefault(p[0], []).append(p)
+        row.setdefault(p[1], []).append(p)
+
+    def vertical(a, b) -> bool:
+        return not edges[a][0].isdisjoint(edges[b][0])
+
+    def horizontal(a, b) -> bool:
+        return not edges[a][1].isdisjoint(edges[b][1])
+
+    cells = []
+    for pt in points:
+        below = [p for p in column[pt[0]] if p[1] > pt[1]]
+        right = [p for p in row[pt[1]] if p[0] > pt[0]]
+        cell = next(((pt[0], pt[1], r[0], b[1]) for b in below if vertical(pt, b) for r in right
+                     if horizontal(pt, r) and (r[0], b[1]) in intersections
+                     and vertical((r[0], b[1]), r) and horizontal((r[0], b[1]), b)), None)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _tables(page: _Page) -> list:
+    """pdfplumber's TableFinder with its default settings, its two quadratic steps done in linear passes."""
+    from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables
+
+    finder = TableFinder.__new__(TableFinder)  # get_edges reads only .page and .settings
+    finder.page, finder.settings = page, TableSettings.resolve(None)
+    edges = finder.get_edges()
+    assert finder.settings.intersection_x_tolerance == finder.settings.intersection_y_tolerance
+    cells = _cells(_intersections(edges, finder.settings.intersection_x_tolerance))
+    return [Table(page, group) for group in cells_to_tables(cells)]
+
+
 def _inside(obj, boxes) -> bool:
     x = (obj["x0"] + obj["x1"]) / 2
     y = (obj["top"] + obj["bottom"]) / 2
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _table_rows(table) -> list[list[tuple[int, int, int, str]]]:
+def _cell_texts(table, chars: list[dict]) -> list[list[str | None]]:
+    """pdfplumber's Table.extract: each cell's text from the characters whose middle lies in it (a cell lies
+    within its row, so its row needs no test of its own); characters are looked up by their middle's height."""
+    from bisect import bisect_left
+
+    from pdfplumber.utils import extract_text
+
+    middles = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
+    heights = [m for m, _ in middles]
+    texts = []
+    for row in table.rows:
+        line = []
+        for cell in row.cells:
+            if cell is None:
+                line.append(None)
+                continue
+            x0, top, x1, bottom = cell
+            inside = sorted(i for _, i in middles[bisect_left(heights, top):bisect_left(heights, bottom)]
+                            if x0 <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < x1)
+            line.append(extract_text([chars[i] for i in inside]) if inside else "")
+        texts.append(line)
+    return texts
+
+
+def _table_rows(table, chars: list[dict]) -> list[list[tuple[int, int, int, str]]]:
     """Origin cells with their spans, from pdfplumber's cell boxes (a merged cell is one box over several)."""
-    texts = table.extract()
+    texts = _cell_texts(table, chars)
     boxes = [row.cells for row in table.rows]
     lefts = sorted({round(b[0], 1) for row in boxes for b in row if b})
     tops = sorted({round(b[1], 1) for row in boxes for b in row if b})
@@ -191,7 +275,6 @@ def _joined_lines(lines: list[dict]) -> list[dict]:
 def _read_page(pdf, index: int) -> tuple[int, list[tuple[float, str, object]]]:
     """(characters, items) of one page: its text lines and tables as (top, kind, content)."""
     import pypdfium2.raw as raw
-    from pdfplumber.table import Table, TableFinder
     from pdfplumber.utils.text import chars_to_textmap
 
     page = pdf[index]
@@ -206,14 +289,12 @@ def _read_page(pdf, index: int) -> tuple[int, list[tuple[float, str, object]]]:
         edges = _edges(objects, height)
     finally:
         page.close()
-    found = TableFinder(_Page(chars, edges, (0, 0, width, height))).tables if edges else []
+    found = _tables(_Page(chars, edges, (0, 0, width, height))) if edges else []
     boxes = [t.bbox for t in found]
-    # Each table reads only the characters inside it: the same text, without testing every row against the page.
-    tables = [Table(_Page([c for c in chars if _inside(c, [box])], [], box), t.cells) for t, box in zip(found, boxes)]
     text_chars = [c for c in chars if not _inside(c, boxes)] if boxes else chars
     lines = _joined_lines(chars_to_textmap(text_chars).extract_text_lines(return_chars=True)) if text_chars else []
     items = [(line["top"], "line", line["text"]) for line in lines]
-    items += [(t.bbox[1], "table", _table_rows(t)) for t in tables]
+    items += [(t.bbox[1], "table", _table_rows(t, chars)) for t in found]
     items.sort(key=lambda item: item[0])
     return len(chars), items
 
@@ -256,7 +337,7 @@ def load_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Documen
     finally:
         pdf.close()
     if _lacks_text_layer(characters, pages):
-        from ..ocr import load_scanned_pdf
+        from .scan import load_scanned_pdf
 
         return load_scanned_pdf(data, path, limits)
     return builder.build()

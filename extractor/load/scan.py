@@ -1,35 +1,27 @@
-"""OCR for scanned PDFs and page images (rapidocr: PP-OCR Chinese models shipped inside its wheel, so it runs
-offline). Recognised lines become paragraphs with page numbers; repairs from patterns/ocr.toml fix the usual
-misreadings (万兀 for 万元, O for 0) and every repair and every line's confidence is kept for the quantities.
+"""Scanned PDFs and page images read by OCR (rapidocr: PP-OCR Chinese models shipped inside its wheel, so it runs
+offline): the engine, the page layout (running text and tables rebuilt from box geometry) and the Document with
+each recognised line's confidence. The repairs of misread characters are the next stage (ocr_repairs).
 """
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from functools import cache
 
-import regex
-
-from . import patterns
-from .document import Document, DocumentBuilder
-from .errors import CorruptDocument, EmptyDocument, LimitExceeded, NeedsOCR
-from .limits import DEFAULT_LIMITS, Limits
-
-
-@dataclass(frozen=True)
-class OcrLine:
-    text: str
-    box: tuple[float, float, float, float]  # x0, top, x1, bottom in pixels
-    confidence: float
+from .. import patterns
+from ..document import Document, DocumentBuilder
+from ..errors import CorruptDocument, EmptyDocument, LimitExceeded, NeedsOCR
+from ..limits import DEFAULT_LIMITS, Limits
+from ..ocr_repairs import OcrLine, repair, repair_columns
 
 
 @cache
 def _engine():
+    """The recogniser, loaded once per process, with the settings in patterns/ocr.toml [engine]."""
     import onnxruntime
     from rapidocr_onnxruntime import RapidOCR
 
     onnxruntime.disable_telemetry_events()  # nothing leaves the machine or lands outside the output folder
-    return RapidOCR()
+    return RapidOCR(**patterns.load("ocr")["engine"])
 
 
 def available() -> bool:
@@ -55,7 +47,7 @@ def recognise(image) -> list[OcrLine]:
 def _paragraphs(lines: list[OcrLine]) -> list[list[OcrLine]]:
     """Join wrapped lines: a line reaching the right edge of the text continues into the next one, unless the
     next one starts with a heading or item number (一、 (二) 3、)."""
-    from .structure import heading_marker
+    from ..structure import heading_marker
 
     if not lines:
         return []
@@ -73,26 +65,6 @@ def _paragraphs(lines: list[OcrLine]) -> list[list[OcrLine]]:
             current = [line]
     paragraphs.append(current)
     return paragraphs
-
-
-@cache
-def _repairs() -> list[tuple[regex.Pattern, str]]:
-    return [(regex.compile(r["pattern"]), r["replacement"]) for r in patterns.load("ocr")["repairs"]]
-
-
-def repair(text: str) -> tuple[str, list[tuple[int, int, str]]]:
-    """Text with the OCR repairs applied, and (start, end, original) of each repair."""
-    done = []
-    for pattern, replacement in _repairs():
-        pieces, position = [], 0
-        for m in pattern.finditer(text):
-            if len(m.group()) != len(replacement):
-                continue
-            pieces += [text[position:m.start()], replacement]
-            done.append((m.start(), m.end(), m.group()))
-            position = m.end()
-        text = "".join(pieces) + text[position:]
-    return text, sorted(done)
 
 
 def _visual_rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
@@ -154,29 +126,6 @@ def _table_cells(rows: list[list[OcrLine]]) -> list[list[tuple[int, OcrLine]]]:
     return placed
 
 
-@cache
-def _column_repairs() -> list[tuple[str, regex.Pattern, str]]:
-    return [(r["column_role"], regex.compile(r["pattern"]), r["replacement"])
-            for r in patterns.load("ocr").get("column_repairs", [])]
-
-
-def _repair_columns(rows: list[list[tuple[int, OcrLine]]]) -> tuple[list, list[tuple[int, int, int, str]]]:
-    """Repairs that need the table's structure; returns the rows and (row, col, offset, original) of each."""
-    from .indicators import _role_of_header
-
-    roles = {col: _role_of_header(box.text) for col, box in rows[0]} if rows else {}
-    done = []
-    for r, row in enumerate(rows[1:], 1):
-        for n, (col, box) in enumerate(row):
-            for role, pattern, replacement in _column_repairs():
-                m = pattern.search(box.text) if roles.get(col) == role else None
-                if m and len(m.group()) == len(replacement):
-                    done.append((r, col, m.start(), m.group()))
-                    row[n] = (col, OcrLine(box.text[:m.start()] + replacement + box.text[m.end():], box.box,
-                                           box.confidence))
-    return rows, done
-
-
 def document_from_pages(pages: list, format: str, path: str) -> Document:
     """OCR every page image into one Document, with confidences and repairs for the quantities."""
     return document_from_lines([recognise(image) for image in pages], format, path)
@@ -191,7 +140,7 @@ def document_from_lines(pages: list[list[OcrLine]], format: str, path: str) -> D
     for number, lines in enumerate(pages, 1):
         for kind, content in _layout(lines):
             if kind == "table":
-                rows, repaired = _repair_columns(_table_cells(content))
+                rows, repaired = repair_columns(_table_cells(content))
                 builder.table([[(col, 1, 1, box.text) for col, box in row] for row in rows], page=number)
                 pending.append((rows, repaired))
                 continue
@@ -299,21 +248,3 @@ def load_image(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docum
         raise CorruptDocument(path, f"unreadable image: {e}") from None
 
 
-def annotate(document: Document, quantities: list) -> list:
-    """Quantities of an OCR'd document with the recogniser's confidence and the text before any repair."""
-    if not document.ocr_confidence:
-        return quantities
-    annotated = []
-    for q in quantities:
-        start, end = q.span
-        confidence = min((c for s, e, c in document.ocr_confidence if s < end and start < e), default=None)
-        original = list(document.text[start:end])
-        touched = False
-        for s, e, before in document.ocr_repairs:
-            if s < end and start < e:
-                touched = True
-                for i in range(max(s, start), min(e, end)):
-                    original[i - start] = before[i - s]
-        annotated.append(q.model_copy(update={"confidence": round(confidence, 4) if confidence is not None else None,
-                                              "repaired_from": "".join(original) if touched else None}))
-    return annotated
