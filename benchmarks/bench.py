@@ -5,6 +5,7 @@ Inputs: reports generated in the seed's layout (scripts/generate_corpus.py), the
 (scripts/make_scans.py), and where they are present ../shared/realdocs (real PDFs) and ../shared/corpus-dev.
 Asserts nothing; the targets are in the table for the reader.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,8 +32,7 @@ import extractor  # noqa: E402
 ROWS: list[tuple[str, str, str, str, str, str]] = []  # measure, inputs, result, anchor, ratio, target
 
 
-def row(measure: str, inputs: str, result: str, anchor: str = "", ratio: float | None = None,
-        target: str = "") -> None:
+def row(measure: str, inputs: str, result: str, anchor: str = "", ratio: float | None = None, target: str = "") -> None:
     ROWS.append((measure, inputs, result, anchor, "" if ratio is None else f"{ratio:.2f}x", target))
     print(f"{measure}: {result}" + (f" vs {anchor}: {ratio:.2f}x" if ratio is not None else ""), flush=True)
 
@@ -58,6 +58,7 @@ def ms(seconds: float) -> str:
 
 # ---- per-document extraction ----------------------------------------------------------------------------
 
+
 def read_and_find_numbers(path: Path) -> None:
     """The floor of any extractor of a text: read it and find its numbers once."""
     re.findall(r"\d+(?:\.\d+)?", path.read_text(encoding="utf-8"))
@@ -65,27 +66,30 @@ def read_and_find_numbers(path: Path) -> None:
 
 def read_with_python_docx(path: Path) -> None:
     document = docx.Document(io.BytesIO(path.read_bytes()))
-    for paragraph in document.paragraphs:
-        paragraph.text
-    for table in document.tables:
-        for table_row in table.rows:
-            for cell in table_row.cells:
-                cell.text
+    _ = [paragraph.text for paragraph in document.paragraphs]
+    _ = [cell.text for table in document.tables for table_row in table.rows for cell in table_row.cells]
 
 
 def per_document(texts: list[Path], docs: list[Path], inputs: str) -> None:
     for label, files, anchor, anchor_name, target in (
-            (".txt", texts, read_and_find_numbers, "reading it and one number regex", ""),
-            (".docx", docs, read_with_python_docx, "python-docx merely reading it", "≤ 1x")):
+        (".txt", texts, read_and_find_numbers, "reading it and one number regex", ""),
+        (".docx", docs, read_with_python_docx, "python-docx merely reading it", "≤ 1x"),
+    ):
         ours = [best(lambda p=p: extractor.extract(p)) for p in files]
-        base = [best(lambda p=p: anchor(p)) for p in files]
+        base = [best(lambda p=p, anchor=anchor: anchor(p)) for p in files]
         ratio = statistics.median(o / b for o, b in zip(ours, base))
-        row(f"extract one {label} report", f"{len(files)} {inputs}",
+        row(
+            f"extract one {label} report",
+            f"{len(files)} {inputs}",
             f"median {ms(statistics.median(ours))}, p95 {ms(p95(ours))}",
-            f"{anchor_name}: median {ms(statistics.median(base))}", ratio, target)
+            f"{anchor_name}: median {ms(statistics.median(base))}",
+            ratio,
+            target,
+        )
 
 
 # ---- PDF pages ------------------------------------------------------------------------------------------
+
 
 def pdf_pages(pdfs: list[Path]) -> None:
     """Each page read by our loader and by pypdfium2's plain text extraction, each on a freshly opened document
@@ -117,8 +121,9 @@ def pdf_pages(pdfs: list[Path]) -> None:
         data = path.read_bytes()
         pdf = pypdfium2.PdfDocument(data)
         pages = len(pdf)
-        kinds = ["table" if any(kind == "table" for _, kind, _ in _read_page(pdf, i)[1]) else "text"
-                 for i in range(pages)]
+        kinds = [
+            "table" if any(kind == "table" for _, kind, _ in _read_page(pdf, i)[1]) else "text" for i in range(pages)
+        ]
         pdf.close()
         for index, kind in enumerate(kinds):
             ours, floor = timed(data, index, _read_page), timed(data, index, plain_text)
@@ -126,12 +131,18 @@ def pdf_pages(pdfs: list[Path]) -> None:
             seconds[kind].append(ours)
     names = ", ".join(p.name.split("_")[0] for p in pdfs)
     for kind, target in (("text", "≤ 3x"), ("table", "≤ 10x")):
-        row(f"PDF {kind} page", f"{len(ratios[kind])} {kind} pages of {len(pdfs)} realdocs PDFs ({names})",
+        row(
+            f"PDF {kind} page",
+            f"{len(ratios[kind])} {kind} pages of {len(pdfs)} realdocs PDFs ({names})",
             f"median {ms(statistics.median(seconds[kind]))} per page",
-            "pypdfium2 plain text of the same page", statistics.median(ratios[kind]), target)
+            "pypdfium2 plain text of the same page",
+            statistics.median(ratios[kind]),
+            target,
+        )
 
 
 # ---- OCR ------------------------------------------------------------------------------------------------
+
 
 def ocr_pages() -> None:
     from extractor.load import scan
@@ -147,10 +158,14 @@ def ocr_pages() -> None:
     pages = render_pages(seed, 300)
     ours = [best(lambda p=p: scan.recognise(p), repeat=1) for p in pages]
     base = [best(lambda p=p: default(numpy.asarray(p.convert("RGB"))), repeat=1) for p in pages]
-    row("OCR of a scanned page", f"seed.txt rendered at 300 dpi, {len(pages)} pages",
+    row(
+        "OCR of a scanned page",
+        f"seed.txt rendered at 300 dpi, {len(pages)} pages",
         f"median {statistics.median(ours):.2f} s per page",
         f"rapidocr with its default settings: median {statistics.median(base):.2f} s",
-        statistics.median(o / b for o, b in zip(ours, base)), "≤ 2.0 s")
+        statistics.median(o / b for o, b in zip(ours, base)),
+        "≤ 2.0 s",
+    )
 
 
 # ---- cold start -----------------------------------------------------------------------------------------
@@ -179,11 +194,22 @@ def cold_starts(files: list[Path], inputs: str) -> None:
     slowest = max(runs, key=lambda p: runs[p][0])
     largest = max(runs, key=lambda p: runs[p][1])
     seconds = [s for s, _ in runs.values()]
-    row("cold `extractor extract FILE` (new process)", inputs,
+    row(
+        "cold `extractor extract FILE` (new process)",
+        inputs,
         f"median {statistics.median(seconds):.2f} s, max {runs[slowest][0]:.2f} s ({slowest.name})",
-        f"`python -c pass`: {anchor_s:.2f} s", statistics.median(seconds) / anchor_s, "≤ 0.7 s (PDF: + page time)")
-    row("peak RSS of a cold extract", inputs, f"max {runs[largest][1]} MB ({largest.name})",
-        f"`python -c pass`: {anchor_mb} MB", runs[largest][1] / anchor_mb, "≤ 100 MB")
+        f"`python -c pass`: {anchor_s:.2f} s",
+        statistics.median(seconds) / anchor_s,
+        "≤ 0.7 s (PDF: + page time)",
+    )
+    row(
+        "peak RSS of a cold extract",
+        inputs,
+        f"max {runs[largest][1]} MB ({largest.name})",
+        f"`python -c pass`: {anchor_mb} MB",
+        runs[largest][1] / anchor_mb,
+        "≤ 100 MB",
+    )
 
 
 # ---- batch ----------------------------------------------------------------------------------------------
@@ -200,8 +226,12 @@ print(summary.total / (time.perf_counter() - started), summary.extraction_rate()
 
 def batch_rates(files_dir: Path, workers: int, review: bool = False) -> tuple[float, float]:
     """(documents/s for the whole run, documents/s while extracting) in a fresh process."""
-    result = subprocess.run([sys.executable, "-c", BATCH, str(files_dir), str(workers), "review" if review else "-"],
-                            check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", BATCH, str(files_dir), str(workers), "review" if review else "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     whole, extracting = map(float, result.stdout.split()[-2:])
     return whole, extracting
 
@@ -210,13 +240,30 @@ def batches(many: Path) -> None:
     documents = len(list(many.iterdir()))
     inputs = f"{documents} generated .txt and .docx"
     (whole1, rate1), (whole2, rate2) = batch_rates(many, 1), batch_rates(many, 2)
-    row("batch, 2 workers, while extracting", inputs, f"{rate2:.1f} docs/s", f"1 worker: {rate1:.1f} docs/s",
-        rate2 / rate1, "≥ 1.8x")
-    row("batch, 2 workers, whole run with start-up and tables", inputs, f"{whole2:.1f} docs/s",
-        f"1 worker: {whole1:.1f} docs/s", whole2 / whole1)
+    row(
+        "batch, 2 workers, while extracting",
+        inputs,
+        f"{rate2:.1f} docs/s",
+        f"1 worker: {rate1:.1f} docs/s",
+        rate2 / rate1,
+        "≥ 1.8x",
+    )
+    row(
+        "batch, 2 workers, whole run with start-up and tables",
+        inputs,
+        f"{whole2:.1f} docs/s",
+        f"1 worker: {whole1:.1f} docs/s",
+        whole2 / whole1,
+    )
     reviewed, _ = batch_rates(many, 2, review=True)
-    row("batch --review, 2 workers, whole run", inputs, f"{documents / reviewed:.1f} s",
-        f"the same batch without review: {documents / whole2:.1f} s", whole2 / reviewed, "≤ 1.1x")
+    row(
+        "batch --review, 2 workers, whole run",
+        inputs,
+        f"{documents / reviewed:.1f} s",
+        f"the same batch without review: {documents / whole2:.1f} s",
+        whole2 / reviewed,
+        "≤ 1.1x",
+    )
 
 
 WORKER_RSS = """
@@ -229,8 +276,9 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
 
 
 def worker_peak_rss_mb(files_dir: Path) -> int:
-    result = subprocess.run([sys.executable, "-c", WORKER_RSS, str(files_dir)], check=True, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER_RSS, str(files_dir)], check=True, capture_output=True, text=True
+    )
     return int(result.stdout.split()[-1])
 
 
@@ -243,11 +291,18 @@ def worker_memory(tmp: Path) -> None:
         for extra in sorted(folder.iterdir())[target:]:
             extra.unlink()
     at_500, at_2000 = worker_peak_rss_mb(small), worker_peak_rss_mb(large)
-    row("batch worker peak RSS", "2,000 generated .txt", f"{at_2000} MB", f"over 500 documents: {at_500} MB",
-        at_2000 / at_500, "≤ 300 MB, ≈ 1x")
+    row(
+        "batch worker peak RSS",
+        "2,000 generated .txt",
+        f"{at_2000} MB",
+        f"over 500 documents: {at_500} MB",
+        at_2000 / at_500,
+        "≤ 300 MB, ≈ 1x",
+    )
 
 
 # ---- compare --------------------------------------------------------------------------------------------
+
 
 def compare(tmp: Path, documents: int = 10_000) -> None:
     """extractor compare on a store of `documents` reports (facts tables built directly, 16 facts each)."""
@@ -261,39 +316,57 @@ def compare(tmp: Path, documents: int = 10_000) -> None:
     columns = ", ".join(f"{name} {kind}" for name, kind in TABLES["facts"].items())
     with duckdb.connect(str(folder / "reports.duckdb")) as con:
         con.execute(f"CREATE TABLE facts ({columns})")
-        con.execute("""
+        con.execute(
+            """
             INSERT INTO facts (doc_id, department_key, fiscal_year, field, value)
             SELECT 'd' || d, 'department' || (d % 500), 2000 + (d // 500), 'budget.f' || f, (d * f) % 1000 + 0.5
-            FROM range(?) t(d), range(16) u(f)""", [documents])
+            FROM range(?) t(d), range(16) u(f)""",
+            [documents],
+        )
 
     def bare_query() -> None:
         with duckdb.connect(str(store_path(folder)), read_only=True) as con:
-            con.execute("SELECT department_key, fiscal_year, avg(value) FROM facts WHERE field = 'budget.f3' "
-                        "GROUP BY ALL").fetchall()
+            con.execute(
+                "SELECT department_key, fiscal_year, avg(value) FROM facts WHERE field = 'budget.f3' GROUP BY ALL"
+            ).fetchall()
 
     ours = best(lambda: comparison(folder, "budget.f3"), repeat=5)
     base = best(bare_query, repeat=5)
-    row("`extractor compare` department × year table", f"a store of {documents:,} documents, 16 facts each",
-        ms(ours), f"the bare DuckDB GROUP BY: {ms(base)}", ours / base, "< 1 s")
+    row(
+        "`extractor compare` department × year table",
+        f"a store of {documents:,} documents, 16 facts each",
+        ms(ours),
+        f"the bare DuckDB GROUP BY: {ms(base)}",
+        ours / base,
+        "< 1 s",
+    )
 
 
 def main() -> None:
-    print(f"# extractor {extractor.__version__} bench, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}", flush=True)
+    print(
+        f"# extractor {extractor.__version__} bench, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        flush=True,
+    )
     realdocs = SHARED / "realdocs"
     pdfs = sorted(realdocs.rglob("*.pdf")) if realdocs.is_dir() else []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         plain = write_corpus(tmp / "plain", DEPARTMENTS[:4], [2021, 2022, 2023], ["txt", "docx"], seed=1)
-        long = write_corpus(tmp / "long", DEPARTMENTS[4:6], [2022, 2023], ["txt", "docx"], seed=2, extra_prose=4,
-                            extra_indicators=40)
-        per_document([p for p in plain + long if p.suffix == ".txt"], [p for p in plain + long if p.suffix == ".docx"],
-                     "generated reports")
+        long = write_corpus(
+            tmp / "long", DEPARTMENTS[4:6], [2022, 2023], ["txt", "docx"], seed=2, extra_prose=4, extra_indicators=40
+        )
+        per_document(
+            [p for p in plain + long if p.suffix == ".txt"],
+            [p for p in plain + long if p.suffix == ".docx"],
+            "generated reports",
+        )
         if pdfs:
             pdf_pages(pdfs)
         ocr_pages()
-        texts = sorted((SHARED / "corpus-dev").glob("*.txt")) + [p for p in sorted(realdocs.rglob("*"))
-                                                                  if p.suffix in (".pdf", ".md")]
+        texts = sorted((SHARED / "corpus-dev").glob("*.txt")) + [
+            p for p in sorted(realdocs.rglob("*")) if p.suffix in (".pdf", ".md")
+        ]
         if texts:
             cold_starts(texts, f"{len(texts)} files of ../shared/corpus-dev and ../shared/realdocs")
         else:

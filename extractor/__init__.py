@@ -1,4 +1,5 @@
 """extractor: Chinese budget performance reports (绩效自评报告) to structured, traceable records."""
+
 __version__ = "0.2.0"
 
 from .errors import CorruptDocument, EmptyDocument, ExtractorError, UndecodableText, UnsupportedFormat
@@ -7,6 +8,14 @@ from .quantities import find_quantities
 from .record import Quantity, Report
 
 __all__ = [
-    "extract", "extract_text", "find_quantities", "Report", "Quantity",
-    "ExtractorError", "UnsupportedFormat", "CorruptDocument", "EmptyDocument", "UndecodableText",
+    "extract",
+    "extract_text",
+    "find_quantities",
+    "Report",
+    "Quantity",
+    "ExtractorError",
+    "UnsupportedFormat",
+    "CorruptDocument",
+    "EmptyDocument",
+    "UndecodableText",
 ]

@@ -9,6 +9,7 @@ One run at a time holds an exclusive lock on the output folder (a second run is 
 it). A run over part of an archive (a sub-folder, another --glob) keeps the records of the files outside its
 scope. Failures that may pass (Timeout, MemoryLimit, WorkerCrashed) are tried again on the next run.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -64,9 +65,11 @@ class Summary:
     def line(self) -> str:
         rate = self.done / self.seconds if self.seconds else 0.0
         failed = ", ".join(f"{k} {v}" for k, v in sorted(self.failed.items())) or "none"
-        return (f"files {self.total}: extracted {self.done}, already done {self.skipped}, identical copies "
-                f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}), {self.errors} in {ERRORS}; "
-                f"{self.seconds:.1f} s, {rate:.1f} files/s")
+        return (
+            f"files {self.total}: extracted {self.done}, already done {self.skipped}, identical copies "
+            f"{self.duplicates}, failed {sum(self.failed.values())} ({failed}), {self.errors} in {ERRORS}; "
+            f"{self.seconds:.1f} s, {rate:.1f} files/s"
+        )
 
     def extraction_rate(self) -> float:
         """Documents per second while extracting (start-up and the final tables left out)."""
@@ -92,8 +95,11 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _skipped_link(link: Path) -> dict:
-    return {"path": shown_path(link), "error": "SkippedLink",
-            "message": f"symbolic link out of the tree to {shown_path(link.resolve())}; --follow-symlinks follows it"}
+    return {
+        "path": shown_path(link),
+        "error": "SkippedLink",
+        "message": f"symbolic link out of the tree to {shown_path(link.resolve())}; --follow-symlinks follows it",
+    }
 
 
 def find_files(roots: list[str], pattern: str | None, follow_symlinks: bool = False) -> tuple[list[Path], list[dict]]:
@@ -163,13 +169,16 @@ def _lock(out: Path) -> int:
     except BlockingIOError:
         holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
         os.close(fd)
-        raise OutputLocked(str(out), f"in use by another batch run ({holder}); wait for it or choose another -o") from None
+        raise OutputLocked(
+            str(out), f"in use by another batch run ({holder}); wait for it or choose another -o"
+        ) from None
     os.ftruncate(fd, 0)
     os.write(fd, f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode())
     return fd
 
 
 # ---- workers ---------------------------------------------------------------------------------------------
+
 
 def _worker(connection, memory_mb: int, limits: Limits) -> None:
     """Extract files sent over `connection` until told to stop; a memory cap bounds each worker.
@@ -233,8 +242,9 @@ class _Pool:
 
     def _start(self) -> dict:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(child, self.settings.memory_mb, self.settings.limits),
-                                       daemon=True)
+        process = self.context.Process(
+            target=_worker, args=(child, self.settings.memory_mb, self.settings.limits), daemon=True
+        )
         process.start()
         child.close()
         return {"process": process, "connection": parent, "task": None, "deadline": None}
@@ -252,8 +262,9 @@ class _Pool:
             self._replace(worker)
         return [w for w in self.workers if w["task"] is None]
 
-    def submit(self, worker: dict, task, extra: dict, review_page: Path | None = None,
-               data: bytes | None = None) -> None:
+    def submit(
+        self, worker: dict, task, extra: dict, review_page: Path | None = None, data: bytes | None = None
+    ) -> None:
         """Send one file (its bytes too when given); `extra` holds the keys the worker adds to the record
         (batch_version, paths), and the worker writes the document's review page to `review_page` when given."""
         worker["task"] = task
@@ -300,6 +311,7 @@ class _Pool:
 
 
 # ---- state -----------------------------------------------------------------------------------------------
+
 
 def read_jsonl(path: Path) -> list[dict]:
     """Complete lines of a JSON Lines file; a torn last line (killed mid-write) is dropped."""
@@ -366,8 +378,13 @@ class _Progress:
         now = time.monotonic()
         if now - self.last_log >= 5 or self.done == self.total:
             self.last_log = now
-            print(self.tqdm.format_meter(self.done, self.total, now - self.started, unit="file", ascii=True,
-                                         postfix=f"errors={self.errors}"), file=sys.stderr, flush=True)
+            print(
+                self.tqdm.format_meter(
+                    self.done, self.total, now - self.started, unit="file", ascii=True, postfix=f"errors={self.errors}"
+                ),
+                file=sys.stderr,
+                flush=True,
+            )
 
     def finish(self) -> None:
         if self.bar is not None:
@@ -413,7 +430,7 @@ def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
     files, skipped_links = find_files(roots, settings.glob, settings.follow_symlinks)
     summary = Summary(total=len(files))
     by_hash: dict[str, list[str]] = {}  # content hash -> paths as recorded
-    real: dict[str, Path] = {}          # path as recorded -> the path to open
+    real: dict[str, Path] = {}  # path as recorded -> the path to open
     unreadable = [row | {"sha256": None, "version": version} for row in skipped_links]
     summary.failed.update(row["error"] for row in skipped_links)
     for path in files:
@@ -422,8 +439,15 @@ def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
         except (OSError, ExtractorError) as e:
             kind = type(e).__name__ if isinstance(e, ExtractorError) else "Unreadable"
             summary.failed[kind] += 1
-            unreadable.append({"path": shown_path(path), "sha256": None, "version": version, "error": kind,
-                               "message": getattr(e, "cause", None) or str(e)})
+            unreadable.append(
+                {
+                    "path": shown_path(path),
+                    "sha256": None,
+                    "version": version,
+                    "error": kind,
+                    "message": getattr(e, "cause", None) or str(e),
+                }
+            )
             continue
         by_hash.setdefault(sha, []).append(shown_path(path))
         real[shown_path(path)] = path
@@ -454,9 +478,13 @@ def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
             continue
         records.append(r)
     kept = {r["source"]["sha256"] for r in records}
-    errors = [e for e in read_jsonl(out / ERRORS)
-              if e.get("sha256") not in kept and e.get("error") not in TRANSIENT and
-              ((e.get("sha256"), e.get("version")) in current or not in_scope(e["path"]))]
+    errors = [
+        e
+        for e in read_jsonl(out / ERRORS)
+        if e.get("sha256") not in kept
+        and e.get("error") not in TRANSIENT
+        and ((e.get("sha256"), e.get("version")) in current or not in_scope(e["path"]))
+    ]
     _rewrite_jsonl(out / RECORDS, records)
     _rewrite_jsonl(out / ERRORS, errors + unreadable)
     finished = kept | {e["sha256"] for e in errors if e.get("sha256")}
@@ -469,9 +497,15 @@ def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
 
         pool = DaskPool(settings)
     else:
-        pool = _Pool(BatchSettings(workers=max(1, min(settings.workers, len(todo) or 1)),
-                                   timeout_seconds=settings.timeout_seconds, memory_mb=settings.memory_mb,
-                                   review=settings.review, limits=settings.limits))
+        pool = _Pool(
+            BatchSettings(
+                workers=max(1, min(settings.workers, len(todo) or 1)),
+                timeout_seconds=settings.timeout_seconds,
+                memory_mb=settings.memory_mb,
+                review=settings.review,
+                limits=settings.limits,
+            )
+        )
     progress = _Progress(len(todo))
     queue = list(reversed(todo))
     record_lines, error_lines = _Appender(out / RECORDS), _Appender(out / ERRORS)
@@ -481,16 +515,28 @@ def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
             for worker in pool.idle():
                 if queue:
                     path, sha = queue.pop()
-                    pool.submit(worker, (real[path], sha), {"batch_version": version, "paths": by_hash[sha]},
-                                review / review_page_name(by_hash[sha][0], sha) if settings.review else None)
+                    pool.submit(
+                        worker,
+                        (real[path], sha),
+                        {"batch_version": version, "paths": by_hash[sha]},
+                        review / review_page_name(by_hash[sha][0], sha) if settings.review else None,
+                    )
             for (path, sha), status, payload in pool.results():
                 if status == "ok":
                     record_lines.line(payload)
                     summary.done += 1
                 else:
                     kind, message = payload
-                    error_lines.row({"path": shown_path(path), "paths": by_hash[sha], "sha256": sha,
-                                     "version": version, "error": kind, "message": message})
+                    error_lines.row(
+                        {
+                            "path": shown_path(path),
+                            "paths": by_hash[sha],
+                            "sha256": sha,
+                            "version": version,
+                            "error": kind,
+                            "message": message,
+                        }
+                    )
                     summary.failed[kind] += 1
                 progress.advance(status != "ok")
     finally:

@@ -3,6 +3,7 @@
 Tolerances come from what was written: a value with two decimals in 万元 may be off by half of 0.01万元, and
 that error is carried through sums and ratios, so rounding in the report is never flagged as a mistake.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -78,8 +79,9 @@ def _check(rule: str, ok: bool, severity: str, zh: str, en: str, **evidence) -> 
     return Check(rule=rule, status="pass" if ok else "fail", severity=severity, message=f"{zh} {en}", **evidence)
 
 
-def _stated_ratio(facts: _Facts, rule: str, stated: Fact, numerator: Fact, denominator: Fact, zh: str,
-                  en: str) -> Check:
+def _stated_ratio(
+    facts: _Facts, rule: str, stated: Fact, numerator: Fact, denominator: Fact, zh: str, en: str
+) -> Check:
     """A stated percentage against numerator / denominator × 100, within the rounding of all three figures."""
     computed = numerator.value / denominator.value * _HUNDRED
     relative = facts.error(denominator) / denominator.value
@@ -88,12 +90,16 @@ def _stated_ratio(facts: _Facts, rule: str, stated: Fact, numerator: Fact, denom
     tolerance = facts.error(stated) + computed * relative
     shown = round(computed, len(_NUMBER.search(stated.text).group(1) or ""))
     return _check(
-        rule, abs(computed - stated.value) <= tolerance,
+        rule,
+        abs(computed - stated.value) <= tolerance,
         "error" if facts.together(stated, numerator, denominator) else "warning",
         f"{zh}：按{numerator.text}/{denominator.text}计算为{shown}%，报告为{stated.text}。",
         f"{en}: {numerator.text} / {denominator.text} = {shown}%, stated {stated.text}.",
-        expected=shown, found=stated.value, tolerance=round(tolerance, 4),
-        quantities=[numerator.quantity, denominator.quantity, stated.quantity])
+        expected=shown,
+        found=stated.value,
+        tolerance=round(tolerance, 4),
+        quantities=[numerator.quantity, denominator.quantity, stated.quantity],
+    )
 
 
 def check_rates(facts: _Facts, report: Report) -> Iterable[Check]:
@@ -103,7 +109,9 @@ def check_rates(facts: _Facts, report: Report) -> Iterable[Check]:
         planned = facts.get(f"budget.{subject}.adjusted") or facts.get(f"budget.{subject}.planned")
         if rate and actual and planned and planned.value != 0:
             zh, en = patterns.load("checks")["subject_names"][subject]
-            yield _stated_ratio(facts, "rate_equals_ratio", rate, actual, planned, f"{zh}执行率", f"Execution rate ({en})")
+            yield _stated_ratio(
+                facts, "rate_equals_ratio", rate, actual, planned, f"{zh}执行率", f"Execution rate ({en})"
+            )
 
 
 def check_shares(facts: _Facts, report: Report) -> Iterable[Check]:
@@ -123,12 +131,16 @@ def check_sums(facts: _Facts, report: Report) -> Iterable[Check]:
         tolerance = facts.error(whole) + sum((facts.error(p) for p in parts), Decimal(0))
         written = " + ".join(p.text for p in parts)
         yield _check(
-            "parts_sum_to_whole", abs(total - whole.value) <= tolerance,
+            "parts_sum_to_whole",
+            abs(total - whole.value) <= tolerance,
             "error" if all(f.evidence.kind in ("form_cell", "clause") for f in [whole, *parts]) else "warning",
             f"合计：{written} = {_yuan(total)}，报告合计为{whole.text}。",
             f"Sum: {written} = {_yuan(total)}, stated total {whole.text}.",
-            expected=total, found=whole.value, tolerance=tolerance,
-            quantities=[p.quantity for p in parts] + [whole.quantity])
+            expected=total,
+            found=whole.value,
+            tolerance=tolerance,
+            quantities=[p.quantity for p in parts] + [whole.quantity],
+        )
 
 
 def _items_of(category: Category, indicators: list[Indicator]) -> list[Indicator]:
@@ -143,11 +155,16 @@ def check_item_weights(facts: _Facts, report: Report) -> Iterable[Check]:
             continue
         total = sum((i.weight for i in items), Decimal(0))
         yield _check(
-            "item_weights_sum_to_category", total == category.weight, "error",
+            "item_weights_sum_to_category",
+            total == category.weight,
+            "error",
             f"{category.name}：各项分值合计{_fmt(total)}分，类别分值为{_fmt(category.weight)}分。",
             f"{category.name}: item weights sum to {_fmt(total)}, the category is worth {_fmt(category.weight)}.",
-            expected=category.weight, found=total, tolerance=Decimal(0),
-            indicators=[category.id] + [i.id for i in items])
+            expected=category.weight,
+            found=total,
+            tolerance=Decimal(0),
+            indicators=[category.id] + [i.id for i in items],
+        )
 
 
 def check_category_weights(facts: _Facts, report: Report) -> Iterable[Check]:
@@ -156,10 +173,18 @@ def check_category_weights(facts: _Facts, report: Report) -> Iterable[Check]:
         return
     total = sum((c.weight for c in top), Decimal(0))
     yield _check(
-        "category_weights_sum_to_100", total == _HUNDRED, "error",
-        f"各类别分值合计{_fmt(total)}分，应为100分。", f"Category weights sum to {_fmt(total)}, not 100."
-        if total != _HUNDRED else f"Category weights sum to {_fmt(total)}.",
-        expected=_HUNDRED, found=total, tolerance=Decimal(0), indicators=[c.id for c in top])
+        "category_weights_sum_to_100",
+        total == _HUNDRED,
+        "error",
+        f"各类别分值合计{_fmt(total)}分，应为100分。",
+        f"Category weights sum to {_fmt(total)}, not 100."
+        if total != _HUNDRED
+        else f"Category weights sum to {_fmt(total)}.",
+        expected=_HUNDRED,
+        found=total,
+        tolerance=Decimal(0),
+        indicators=[c.id for c in top],
+    )
 
 
 def check_category_scores(facts: _Facts, report: Report) -> Iterable[Check]:
@@ -170,11 +195,17 @@ def check_category_scores(facts: _Facts, report: Report) -> Iterable[Check]:
     total = sum((c.score for c in top), Decimal(0))
     written = " + ".join(_fmt(c.score) for c in top)
     yield _check(
-        "category_scores_sum_to_total", total == ev.total_score.value, "error",
+        "category_scores_sum_to_total",
+        total == ev.total_score.value,
+        "error",
         f"总分：{written} = {_fmt(total)}分，报告总分为{ev.total_score.text}。",
         f"Total score: {written} = {_fmt(total)}, stated {ev.total_score.text}.",
-        expected=total, found=ev.total_score.value, tolerance=Decimal(0),
-        indicators=[c.id for c in top], quantities=_total_score_quantity(report))
+        expected=total,
+        found=ev.total_score.value,
+        tolerance=Decimal(0),
+        indicators=[c.id for c in top],
+        quantities=_total_score_quantity(report),
+    )
 
 
 def _total_score_quantity(report: Report) -> list[str]:
@@ -191,10 +222,16 @@ def check_score_within_weight(facts: _Facts, report: Report) -> Iterable[Check]:
         if item.weight is None or item.score is None:
             continue
         yield _check(
-            "score_within_weight", item.score <= item.weight, "error",
+            "score_within_weight",
+            item.score <= item.weight,
+            "error",
             f"{item.name}：得分{_fmt(item.score)}分，分值{_fmt(item.weight)}分。",
             f"{item.name}: score {_fmt(item.score)} against a weight of {_fmt(item.weight)}.",
-            expected=item.weight, found=item.score, tolerance=Decimal(0), indicators=[item.id])
+            expected=item.weight,
+            found=item.score,
+            tolerance=Decimal(0),
+            indicators=[item.id],
+        )
 
 
 def check_deductions(facts: _Facts, report: Report) -> Iterable[Check]:
@@ -203,18 +240,28 @@ def check_deductions(facts: _Facts, report: Report) -> Iterable[Check]:
             continue
         expected = item.weight - item.score
         yield _check(
-            "deduction_equals_weight_minus_score", item.deduction == expected, "error",
+            "deduction_equals_weight_minus_score",
+            item.deduction == expected,
+            "error",
             f"{item.name}：扣分{_fmt(item.deduction)}分，分值减得分为{_fmt(expected)}分。",
             f"{item.name}: deduction {_fmt(item.deduction)}, weight − score = {_fmt(expected)}.",
-            expected=expected, found=item.deduction, tolerance=Decimal(0), indicators=[item.id])
+            expected=expected,
+            found=item.deduction,
+            tolerance=Decimal(0),
+            indicators=[item.id],
+        )
 
 
 def _meets(target: Quantity, actual: Quantity) -> Optional[bool]:
     if target.value is None or actual.value is None or target.kind != actual.kind:
         return None
     comparison = target.comparison or "ge"
-    return {"ge": actual.value >= target.value, "gt": actual.value > target.value,
-            "le": actual.value <= target.value, "lt": actual.value < target.value}[comparison]
+    return {
+        "ge": actual.value >= target.value,
+        "gt": actual.value > target.value,
+        "le": actual.value <= target.value,
+        "lt": actual.value < target.value,
+    }[comparison]
 
 
 def check_target_and_score(facts: _Facts, report: Report) -> Iterable[Check]:
@@ -227,16 +274,25 @@ def check_target_and_score(facts: _Facts, report: Report) -> Iterable[Check]:
         if met is None:
             continue
         full = item.score >= item.weight
-        state_zh, state_en = ("完成目标但被扣分", "met its target but lost points") if met and not full else \
-            ("未完成目标却得满分", "missed its target but got full points") if not met and full else \
-            ("目标完成情况与得分一致", "target and score agree")
+        state_zh, state_en = (
+            ("完成目标但被扣分", "met its target but lost points")
+            if met and not full
+            else ("未完成目标却得满分", "missed its target but got full points")
+            if not met and full
+            else ("目标完成情况与得分一致", "target and score agree")
+        )
         yield _check(
-            "target_met_matches_score", met == full, "info",
+            "target_met_matches_score",
+            met == full,
+            "info",
             f"{item.name}：目标{item.target.text}，实际{item.actual.text}，得分{_fmt(item.score)}/{_fmt(item.weight)}，{state_zh}。",
             f"{item.name}: target {item.target.text}, actual {item.actual.text}, "
             f"score {_fmt(item.score)}/{_fmt(item.weight)}: {state_en}.",
-            expected=item.weight if met else None, found=item.score,
-            quantities=[item.target.quantity, item.actual.quantity], indicators=[item.id])
+            expected=item.weight if met else None,
+            found=item.score,
+            quantities=[item.target.quantity, item.actual.quantity],
+            indicators=[item.id],
+        )
 
 
 def check_repeated_facts(facts: _Facts, report: Report) -> Iterable[Check]:
@@ -246,9 +302,13 @@ def check_repeated_facts(facts: _Facts, report: Report) -> Iterable[Check]:
             continue
         listing = "、".join(f.text for f in stated)
         yield _check(
-            "same_fact_same_value", len(values) == 1, "warning",
-            f"{field}多次出现：{listing}。", f"{field} is stated {len(stated)} times: {listing}.",
-            quantities=[f.quantity for f in stated])
+            "same_fact_same_value",
+            len(values) == 1,
+            "warning",
+            f"{field}多次出现：{listing}。",
+            f"{field} is stated {len(stated)} times: {listing}.",
+            quantities=[f.quantity for f in stated],
+        )
 
 
 def _gaps(numbers: list[int]) -> list[int]:
@@ -264,14 +324,19 @@ def check_section_numbering(facts: _Facts, report: Report) -> Iterable[Check]:
     for (parent, style), siblings in groups.items():
         missing = [write_number(n, style) for n in _gaps([s.value for s in siblings])]
         written = "、".join(s.number for s in siblings)
-        where_zh, where_en = next(((f"“{p.title}”下的", f"under {p.title}") for p in report.sections if p.id == parent),
-                                  ("全文一级", "at the top level"))
+        where_zh, where_en = next(
+            ((f"“{p.title}”下的", f"under {p.title}") for p in report.sections if p.id == parent),
+            ("全文一级", "at the top level"),
+        )
         yield _check(
-            "numbering_has_no_gaps", not missing, "warning",
+            "numbering_has_no_gaps",
+            not missing,
+            "warning",
             f"{where_zh}标题编号为{written}" + (f"，缺少{'、'.join(missing)}。" if missing else "，连续。"),
-            f"Headings {where_en} are numbered {written}" +
-            (f"; {', '.join(missing)} is missing." if missing else ", without gaps."),
-            sections=[s.id for s in siblings])
+            f"Headings {where_en} are numbered {written}"
+            + (f"; {', '.join(missing)} is missing." if missing else ", without gaps."),
+            sections=[s.id for s in siblings],
+        )
 
 
 def check_item_numbering(facts: _Facts, report: Report) -> Iterable[Check]:
@@ -283,11 +348,14 @@ def check_item_numbering(facts: _Facts, report: Report) -> Iterable[Check]:
         missing = [str(n) for n in _gaps([number_value(i.number) for i in items])]
         written = "、".join(i.number for i in items)
         yield _check(
-            "numbering_has_no_gaps", not missing, "warning",
+            "numbering_has_no_gaps",
+            not missing,
+            "warning",
             f"{category.name}的指标编号为{written}" + (f"，缺少第{'、'.join(missing)}项。" if missing else "，连续。"),
-            f"Items of {category.name} are numbered {written}" +
-            (f"; item {', '.join(missing)} is missing." if missing else ", without gaps."),
-            indicators=[category.id] + [i.id for i in items])
+            f"Items of {category.name} are numbered {written}"
+            + (f"; item {', '.join(missing)} is missing." if missing else ", without gaps."),
+            indicators=[category.id] + [i.id for i in items],
+        )
 
 
 def _stated_bands(text: str) -> dict[str, Decimal]:
@@ -309,12 +377,18 @@ def check_grade(facts: _Facts, report: Report) -> Iterable[Check]:
     bands = stated or {g: Decimal(v) for g, v in rules["common_grade_bands"].items()}
     expected = max((g for g in bands if ev.total_score.value >= bands[g]), key=lambda g: bands[g], default=None)
     grade = rules["grade_synonyms"].get(ev.grade.value, ev.grade.value)
-    source_zh, source_en = ("报告所列等级标准", "the report's own bands") if stated else ("常用等级标准", "the common 90/80/60 bands")
+    source_zh, source_en = (
+        ("报告所列等级标准", "the report's own bands") if stated else ("常用等级标准", "the common 90/80/60 bands")
+    )
     yield _check(
-        "grade_matches_score", expected == grade, "error" if stated else "info",
+        "grade_matches_score",
+        expected == grade,
+        "error" if stated else "info",
         f"总分{ev.total_score.text}按{source_zh}应为“{expected}”，报告等级为“{ev.grade.value}”。",
         f"A total of {ev.total_score.text} is grade {expected} by {source_en}; the report says {ev.grade.value}.",
-        found=ev.total_score.value, quantities=_total_score_quantity(report))
+        found=ev.total_score.value,
+        quantities=_total_score_quantity(report),
+    )
 
 
 def check_ocr_confidence(facts: _Facts, report: Report) -> Iterable[Check]:
@@ -325,11 +399,15 @@ def check_ocr_confidence(facts: _Facts, report: Report) -> Iterable[Check]:
     doubtful = [q for q in read if Decimal(str(q.confidence)) < threshold]
     listing = "、".join(f"{q.text}({q.confidence:.2f})" for q in doubtful[:10])
     yield _check(
-        "ocr_confidence", not doubtful, "warning",
+        "ocr_confidence",
+        not doubtful,
+        "warning",
         f"OCR识别置信度低于{threshold}的数值{len(doubtful)}个" + (f"：{listing}。" if doubtful else "。"),
-        f"{len(doubtful)} of {len(read)} OCR-read values have a confidence below {threshold}" +
-        (f": {listing}." if doubtful else "."),
-        found=Decimal(len(doubtful)), quantities=[q.id for q in doubtful])
+        f"{len(doubtful)} of {len(read)} OCR-read values have a confidence below {threshold}"
+        + (f": {listing}." if doubtful else "."),
+        found=Decimal(len(doubtful)),
+        quantities=[q.id for q in doubtful],
+    )
 
 
 def _project_grades(facts: _Facts) -> list[tuple[str, Fact]]:
@@ -345,11 +423,16 @@ def check_project_grades(facts: _Facts, report: Report) -> Iterable[Check]:
     total = sum((f.value for _, f in grades), Decimal(0))
     written = " + ".join(f"{band}{f.text}" for band, f in grades)
     yield _check(
-        "project_grades_sum_to_count", total == count.value, "error",
+        "project_grades_sum_to_count",
+        total == count.value,
+        "error",
         f"项目评级：{written} = {_fmt(total)}个，报告项目数为{count.text}。",
         f"Project grades: {written} = {_fmt(total)}, stated {count.text} projects.",
-        expected=total, found=count.value, tolerance=Decimal(0),
-        quantities=[f.quantity for _, f in grades] + [count.quantity])
+        expected=total,
+        found=count.value,
+        tolerance=Decimal(0),
+        quantities=[f.quantity for _, f in grades] + [count.quantity],
+    )
 
 
 def check_project_average(facts: _Facts, report: Report) -> Iterable[Check]:
@@ -365,35 +448,60 @@ def check_project_average(facts: _Facts, report: Report) -> Iterable[Check]:
     high = max(min((v for v in lows.values() if v > lows[band]), default=top) for band, _ in rated)
     names = "、".join(band for band, _ in rated)
     yield _check(
-        "project_average_within_grades", low <= average.value <= high, "error" if stated else "warning",
+        "project_average_within_grades",
+        low <= average.value <= high,
+        "error" if stated else "warning",
         f"项目平均得分{average.text}，所评等级（{names}）的分数范围为{_fmt(low)}–{_fmt(high)}分。",
         f"Projects' average score {average.text}; the grades given ({names}) span {_fmt(low)}–{_fmt(high)}.",
-        found=average.value, quantities=[average.quantity] + [f.quantity for _, f in rated])
+        found=average.value,
+        quantities=[average.quantity] + [f.quantity for _, f in rated],
+    )
 
 
 RULES = [
     Rule("rate_equals_ratio", "A stated execution rate equals actual / planned spending.", check_rates),
     Rule("share_equals_ratio", "A stated share equals part / whole.", check_shares),
-    Rule("parts_sum_to_whole", "Parts add up to their whole (personnel + public = basic; basic + project = total).",
-         check_sums),
+    Rule(
+        "parts_sum_to_whole",
+        "Parts add up to their whole (personnel + public = basic; basic + project = total).",
+        check_sums,
+    ),
     Rule("item_weights_sum_to_category", "Item weights add up to their category's weight.", check_item_weights),
     Rule("category_weights_sum_to_100", "Category weights add up to 100.", check_category_weights),
     Rule("category_scores_sum_to_total", "Category scores add up to the total score.", check_category_scores),
     Rule("score_within_weight", "No score exceeds its weight.", check_score_within_weight),
     Rule("deduction_equals_weight_minus_score", "A stated deduction equals weight − score.", check_deductions),
-    Rule("target_met_matches_score", "An indicator that met its target keeps full points, and the reverse (info).",
-         check_target_and_score),
+    Rule(
+        "target_met_matches_score",
+        "An indicator that met its target keeps full points, and the reverse (info).",
+        check_target_and_score,
+    ),
     Rule("same_fact_same_value", "A fact stated twice has the same value both times.", check_repeated_facts),
-    Rule("numbering_has_no_gaps", "Section and item numbers run without gaps.",
-         lambda facts, report: [*check_section_numbering(facts, report), *check_item_numbering(facts, report)]),
-    Rule("grade_matches_score", "The grade agrees with the total score under the report's bands (or 90/80/60).",
-         check_grade),
-    Rule("ocr_confidence", "Values read by OCR were recognised with enough confidence (patterns/ocr.toml).",
-         check_ocr_confidence),
-    Rule("project_grades_sum_to_count", "Projects counted per grade add up to the projects counted.",
-         check_project_grades),
-    Rule("project_average_within_grades", "The projects' average score lies within the bands of the grades given.",
-         check_project_average),
+    Rule(
+        "numbering_has_no_gaps",
+        "Section and item numbers run without gaps.",
+        lambda facts, report: [*check_section_numbering(facts, report), *check_item_numbering(facts, report)],
+    ),
+    Rule(
+        "grade_matches_score",
+        "The grade agrees with the total score under the report's bands (or 90/80/60).",
+        check_grade,
+    ),
+    Rule(
+        "ocr_confidence",
+        "Values read by OCR were recognised with enough confidence (patterns/ocr.toml).",
+        check_ocr_confidence,
+    ),
+    Rule(
+        "project_grades_sum_to_count",
+        "Projects counted per grade add up to the projects counted.",
+        check_project_grades,
+    ),
+    Rule(
+        "project_average_within_grades",
+        "The projects' average score lies within the bands of the grades given.",
+        check_project_average,
+    ),
 ]
 RULE_IDS = [r.id for r in RULES]
 

@@ -1,4 +1,5 @@
 """Command line: `extractor extract FILE...` and friends; thin layers over the public functions."""
+
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,9 @@ def _limits(args: argparse.Namespace) -> Limits:
     for item in getattr(args, "limit", None) or []:
         name, _, value = item.partition("=")
         if name not in names or not value.strip().isdigit():
-            raise SystemExit(_usage(f"--limit {item}: expected NAME=INTEGER with NAME one of {', '.join(sorted(names))}"))
+            raise SystemExit(
+                _usage(f"--limit {item}: expected NAME=INTEGER with NAME one of {', '.join(sorted(names))}")
+            )
         changes[name] = int(value)
     return dataclasses.replace(Limits(), **changes)
 
@@ -166,9 +169,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if missing:
         _fail(f"batch: no such file or directory: {', '.join(missing)}")
         return 2
-    settings = BatchSettings(workers=args.workers, timeout_seconds=args.timeout, memory_mb=args.memory_mb,
-                             glob=args.glob, review=args.review, cluster=args.cluster,
-                             follow_symlinks=args.follow_symlinks, limits=_limits(args))
+    settings = BatchSettings(
+        workers=args.workers,
+        timeout_seconds=args.timeout,
+        memory_mb=args.memory_mb,
+        glob=args.glob,
+        review=args.review,
+        cluster=args.cluster,
+        follow_symlinks=args.follow_symlinks,
+        limits=_limits(args),
+    )
     try:
         summary = run_batch(args.roots, args.output, settings)
     except ClusterError as e:
@@ -233,8 +243,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _add_limit_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
-                   help="change one limit for hostile input, e.g. --limit pages=2000 (see README: Limits)")
+    p.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change one limit for hostile input, e.g. --limit pages=2000 (see README: Limits)",
+    )
     p.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
 
 
@@ -256,8 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-misses", action="store_true", help="list every miss and false hit with context")
     p.set_defaults(run=cmd_eval)
 
-    p = commands.add_parser("batch",
-                            help="extract a directory tree: parallel, resumable, with tables and a DuckDB store")
+    p = commands.add_parser(
+        "batch", help="extract a directory tree: parallel, resumable, with tables and a DuckDB store"
+    )
     p.add_argument("roots", nargs="+", metavar="DIR")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder (also the resume state)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
@@ -265,17 +281,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per file (default 120)")
     p.add_argument("--memory-mb", type=int, default=2048, help="memory allowed per worker (default 2048)")
     p.add_argument("--review", action="store_true", help="also write HTML review pages and review/index.html")
-    p.add_argument("--cluster", metavar="ADDRESS",
-                   help="run on the Dask cluster at ADDRESS (tcp://host:8786), or local[:N] for N local Dask workers")
-    p.add_argument("--follow-symlinks", action="store_true",
-                   help="follow symbolic links that lead out of the tree (skipped and listed in errors.jsonl otherwise)")
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS (tcp://host:8786), or local[:N] for N local Dask workers",
+    )
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symbolic links that lead out of the tree (skipped and listed in errors.jsonl otherwise)",
+    )
     _add_limit_options(p)
     p.set_defaults(run=cmd_batch)
 
     p = commands.add_parser("check", help="audit the arithmetic and structure of reports")
     p.add_argument("files", nargs="*", metavar="FILE")
-    p.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="error",
-                   help="exit 1 when a finding reaches this severity (default: error)")
+    p.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info", "never"],
+        default="error",
+        help="exit 1 when a finding reaches this severity (default: error)",
+    )
     p.add_argument("--all", action="store_true", help="show passing checks too")
     p.add_argument("--json", action="store_true", help="findings as JSON")
     p.add_argument("--disable", action="append", default=[], metavar="RULE[,RULE]", help="skip these rules")
@@ -285,8 +311,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("review", help="write a self-contained HTML review page per report")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("-o", "--output", required=True, metavar="OUT",
-                   help="a .html file for one report, else a folder (pages plus index.html)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="a .html file for one report, else a folder (pages plus index.html)",
+    )
     _add_limit_options(p)
     p.set_defaults(run=cmd_review)
 

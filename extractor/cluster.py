@@ -8,6 +8,7 @@ error kinds). A worker reads a file by its path when its copy has the client's c
 filesystem) and otherwise asks for the bytes. A scan of several pages is read as page ranges on many workers
 and its record built once all are read.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,15 +43,22 @@ def connect(address: str):
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise ClusterError("--cluster needs Dask, an optional extra: pip install 'budget-report-extractor[dask]'") from None
+        raise ClusterError(
+            "--cluster needs Dask, an optional extra: pip install 'budget-report-extractor[dask]'"
+        ) from None
     # Dask logs a lost connection with tracebacks on the client's terminal; a ClusterError says it in one line.
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
     name, _, count = address.partition(":")
     if name == "local":
         if count and not (count.isdigit() and int(count) > 0):
             raise ClusterError(f"--cluster {address}: expected local or local:N with N workers, e.g. local:4")
-        cluster = LocalCluster(n_workers=int(count or os.cpu_count() or 1), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=int(count or os.cpu_count() or 1),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
         return Client(cluster), cluster
     try:
         return Client(address), None  # waits distributed.comm.timeouts.connect (Dask's config, 30 s)
@@ -74,8 +82,17 @@ class DaskPool:
         """Start the extraction process of every worker now (like the local pool's start), not on its first
         file, and refuse workers whose extractor or patterns differ from the client's (their records would)."""
         addresses = list(self.client.nthreads())
-        warm = [self.client.submit(start_extraction, self.settings.timeout_seconds, self.settings.memory_mb,
-                                   workers=[address], allow_other_workers=True, pure=False) for address in addresses]
+        warm = [
+            self.client.submit(
+                start_extraction,
+                self.settings.timeout_seconds,
+                self.settings.memory_mb,
+                workers=[address],
+                allow_other_workers=True,
+                pure=False,
+            )
+            for address in addresses
+        ]
         ours = version_key()
         try:
             versions = self.client.gather(warm)
@@ -85,8 +102,10 @@ class DaskPool:
         for address, theirs in zip(addresses, versions):
             if theirs != ours:
                 self.close()
-                raise ClusterError(f"the Dask worker at {address} runs another extractor version or other patterns "
-                                   f"({theirs}, here {ours}); install the same version on every worker")
+                raise ClusterError(
+                    f"the Dask worker at {address} runs another extractor version or other patterns "
+                    f"({theirs}, here {ours}); install the same version on every worker"
+                )
 
     def idle(self) -> list[dict]:
         if time.monotonic() - self.counted > 2:
@@ -96,21 +115,28 @@ class DaskPool:
             self.counted = time.monotonic()
         return [slot for slot in self.workers if slot["task"] is None]
 
-    def submit(self, slot: dict, task, extra: dict, review_page: Path | None = None,
-               data: bytes | None = None) -> None:
+    def submit(self, slot: dict, task, extra: dict, review_page: Path | None = None, data: bytes | None = None) -> None:
         """Queue one file (its bytes when given), sent with others at the next results(); `extra` holds the keys
         added to the record; a review page is written where the workers share the output folder's filesystem."""
-        slot.update(task=task, extra=extra, review=None if review_page is None else str(review_page), data=data,
-                    future=None, index=None)
+        slot.update(
+            task=task,
+            extra=extra,
+            review=None if review_page is None else str(review_page),
+            data=data,
+            future=None,
+            index=None,
+        )
 
     def _send(self) -> None:
         queued = [slot for slot in self.workers if slot["task"] is not None and slot["future"] is None]
         for first in range(0, len(queued), FILES_PER_TASK):
-            chunk = queued[first:first + FILES_PER_TASK]
-            files = [(str(slot["task"][0]), slot["task"][1], slot["data"], slot["extra"], slot["review"])
-                     for slot in chunk]
-            future = self.client.submit(extract_on_worker, files, self.settings.timeout_seconds,
-                                        self.settings.memory_mb, pure=False)
+            chunk = queued[first : first + FILES_PER_TASK]
+            files = [
+                (str(slot["task"][0]), slot["task"][1], slot["data"], slot["extra"], slot["review"]) for slot in chunk
+            ]
+            future = self.client.submit(
+                extract_on_worker, files, self.settings.timeout_seconds, self.settings.memory_mb, pure=False
+            )
             for index, slot in enumerate(chunk):
                 slot.update(future=future, index=index, data=None)
 
@@ -158,10 +184,14 @@ class DaskPool:
         path, sha = slot["task"]
         size = max(1, min(MAX_PAGES_PER_TASK, pages // self.threads))
         shared = self.client.scatter(data, broadcast=True, hash=False)
-        ranges = [self.client.submit(read_pages_on_worker, shared, first, min(first + size, pages), pure=False)
-                  for first in range(0, pages, size)]
-        slot.update(index=None, future=self.client.submit(assemble_on_worker, str(path), sha, shared, slot["extra"],
-                                                          ranges, pure=False))
+        ranges = [
+            self.client.submit(read_pages_on_worker, shared, first, min(first + size, pages), pure=False)
+            for first in range(0, pages, size)
+        ]
+        slot.update(
+            index=None,
+            future=self.client.submit(assemble_on_worker, str(path), sha, shared, slot["extra"], ranges, pure=False),
+        )
 
     def _results(self, futures: list) -> dict:
         """Each finished future's answer by key, fetched together; a task that killed every worker that ran it
@@ -198,6 +228,7 @@ def _lost(error: BaseException) -> ClusterError:
 
 # ---- on the workers --------------------------------------------------------------------------------------
 
+
 def _extraction_pool(timeout_seconds: float, memory_mb: int) -> _Pool:
     """This worker thread's extraction process, started on first use and kept for the next files."""
     wanted = BatchSettings(workers=1, timeout_seconds=timeout_seconds, memory_mb=memory_mb)
@@ -222,8 +253,15 @@ def extract_on_worker(files: list[tuple], timeout_seconds: float, memory_mb: int
     return [_extract_one(*file, timeout_seconds, memory_mb) for file in files]
 
 
-def _extract_one(path: str, sha: str, data: bytes | None, extra: dict, review_page: str | None,
-                 timeout_seconds: float, memory_mb: int) -> tuple:
+def _extract_one(
+    path: str,
+    sha: str,
+    data: bytes | None,
+    extra: dict,
+    review_page: str | None,
+    timeout_seconds: float,
+    memory_mb: int,
+) -> tuple:
     """One file through this thread's extraction process, unless it must come as bytes or be split."""
     if data is None:
         try:

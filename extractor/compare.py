@@ -1,4 +1,5 @@
 """Compare departments across years from a batch's DuckDB store: one field as a department × year table."""
+
 from __future__ import annotations
 
 import csv
@@ -25,7 +26,9 @@ def comparison(out: str | Path, field: str, by: str = "department") -> tuple[lis
         rows = con.execute(
             "SELECT coalesce(department_key, '(unknown)') AS department, fiscal_year, "
             "list(DISTINCT value ORDER BY value) FROM facts WHERE field = ? AND fiscal_year IS NOT NULL "
-            "GROUP BY ALL", [field]).fetchall()
+            "GROUP BY ALL",
+            [field],
+        ).fetchall()
     cells = {}
     for department, year, values in rows:
         key = (department, str(year)) if by == "department" else (str(year), department)
@@ -53,8 +56,9 @@ def _width(text: str) -> int:
 def format_table(rows: list[str], columns: list[str], cells: dict, corner: str) -> str:
     table = [[corner, *columns]] + [[r, *(_show(cells.get((r, c))) for c in columns)] for r in rows]
     widths = [max(_width(line[i]) for line in table) for i in range(len(table[0]))]
-    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths)).rstrip()
-                     for line in table)
+    return "\n".join(
+        "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths)).rstrip() for line in table
+    )
 
 
 def format_csv(rows: list[str], columns: list[str], cells: dict, corner: str) -> str:

@@ -1,5 +1,6 @@
 """China's administrative divisions (province, prefecture, county) from the published code list that the cpca
 package ships, read as data: regions are recognised by their official names, not by a word segmenter."""
+
 from __future__ import annotations
 
 import csv
@@ -36,7 +37,7 @@ def _level_prefix(code: str) -> str:
 def _name_at(text: str, position: int) -> Optional[str]:
     """The longest official name starting at `position`."""
     divisions = _divisions()
-    return next((text[position:position + n] for n in _LENGTHS if text[position:position + n] in divisions), None)
+    return next((text[position : position + n] for n in _LENGTHS if text[position : position + n] in divisions), None)
 
 
 def region_prefix(name: str) -> Optional[str]:

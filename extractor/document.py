@@ -1,4 +1,5 @@
 """The Document model: ordered blocks (paragraphs, headings, tables of cells) over one canonical text."""
+
 from __future__ import annotations
 
 from bisect import bisect_right

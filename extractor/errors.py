@@ -1,4 +1,5 @@
 """Typed errors for input we cannot read; each names the file and the cause in one line."""
+
 from __future__ import annotations
 
 import os

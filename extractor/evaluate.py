@@ -1,4 +1,5 @@
 """Score extraction against gold annotations (../shared/gold-format/GUIDE.md, section "Scoring")."""
+
 from __future__ import annotations
 
 import json
@@ -16,12 +17,20 @@ from .record import Report
 
 # Renditions of one case, richest first: structure (tables, styles) beats flat text.
 RICHNESS = [".docx", ".html", ".htm", ".pdf", ".md", ".txt"]
-PROJECT_FACT_FIELDS = {"projects.count", "projects.amount", "projects.average_score",
-                       *(f"projects.grade_count.{g}" for g in ("excellent", "good", "fair", "poor"))}
+PROJECT_FACT_FIELDS = {
+    "projects.count",
+    "projects.amount",
+    "projects.average_score",
+    *(f"projects.grade_count.{g}" for g in ("excellent", "good", "fair", "poor")),
+}
 # Facts count for precision only in the fields the gold format names.
 GOLD_FACT_FIELDS = PROJECT_FACT_FIELDS | {
-    "staff.authorized", "staff.actual", "staff.retired", "evaluation.total_score",
-    "budget.basic.personnel", "budget.basic.public",
+    "staff.authorized",
+    "staff.actual",
+    "staff.retired",
+    "evaluation.total_score",
+    "budget.basic.personnel",
+    "budget.basic.public",
     *(f"budget.total.{p}" for p in ("planned", "adjusted", "actual", "execution_rate")),
     *(f"budget.{part}.{p}" for part in ("basic", "project") for p in ("planned", "actual", "execution_rate")),
     *(f"budget.{part}.{p}" for part in ("government_fund", "state_capital") for p in ("planned", "actual")),
@@ -46,8 +55,14 @@ class Counts:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 @dataclass
@@ -88,7 +103,7 @@ def _context(text: str, span: tuple[int, int] | None) -> str | None:
     if span is None:
         return None
     start, end = span
-    window = text[max(0, start - CONTEXT):start] + "【" + text[start:end] + "】" + text[end:end + CONTEXT]
+    window = text[max(0, start - CONTEXT) : start] + "【" + text[start:end] + "】" + text[end : end + CONTEXT]
     return window.replace("\n", "⏎")
 
 
@@ -103,8 +118,15 @@ def _gold_span(text: str, needle: str, seen: Counter) -> tuple[int, int] | None:
     return start, start + len(needle)
 
 
-def _score_values(metric: str, predicted: list[tuple[Decimal, tuple]], gold: list[dict], optional: list[dict],
-                  gold_key: str, text: str, doc: DocumentScore) -> None:
+def _score_values(
+    metric: str,
+    predicted: list[tuple[Decimal, tuple]],
+    gold: list[dict],
+    optional: list[dict],
+    gold_key: str,
+    text: str,
+    doc: DocumentScore,
+) -> None:
     """Multiset match on value; optional gold entries absorb predictions without counting either way."""
     required = Counter(_decimal(g[gold_key]) for g in gold)
     spare = Counter(_decimal(g[gold_key]) for g in optional)
@@ -155,8 +177,9 @@ def _indicator_matches(gold: dict, name: str, weight, score) -> bool:
 
 def _score_indicators(report: Report, gold: list[dict], doc: DocumentScore) -> None:
     ev = report.evaluation
-    predicted = [(c.name, c.weight, c.score, c.span) for c in ev.categories] + \
-                [(i.name, i.weight, i.score, i.span) for i in ev.indicators]
+    predicted = [(c.name, c.weight, c.score, c.span) for c in ev.categories] + [
+        (i.name, i.weight, i.score, i.span) for i in ev.indicators
+    ]
     used = [False] * len(predicted)
     counts = doc.counts["indicators"]
     for g in gold:
@@ -223,18 +246,29 @@ def score_document(case_id: str, path: Path, gold: dict) -> DocumentScore:
         doc.error = str(e)
         report = None
     if report is None:
-        for metric, key in (("amounts", "amounts"), ("percents", "percents"), ("indicators", "indicators"),
-                            ("facts", "facts")):
+        for metric, key in (
+            ("amounts", "amounts"),
+            ("percents", "percents"),
+            ("indicators", "indicators"),
+            ("facts", "facts"),
+        ):
             doc.counts[metric].fn = len([g for g in gold.get(key, []) if not g.get("implicit_unit")])
         doc.counts["projects"].fn = len([g for g in gold.get("facts", []) if g["field"] in PROJECT_FACT_FIELDS])
         extracted = dict.fromkeys(SCALARS)
     else:
         amounts = gold.get("amounts", [])
-        _score_values("amounts", _expand(report.quantities, "amount"),
-                      [a for a in amounts if not a.get("implicit_unit")],
-                      [a for a in amounts if a.get("implicit_unit")], "yuan", report.text, doc)
-        _score_values("percents", _expand(report.quantities, "percent"), gold.get("percents", []), [], "value",
-                      report.text, doc)
+        _score_values(
+            "amounts",
+            _expand(report.quantities, "amount"),
+            [a for a in amounts if not a.get("implicit_unit")],
+            [a for a in amounts if a.get("implicit_unit")],
+            "yuan",
+            report.text,
+            doc,
+        )
+        _score_values(
+            "percents", _expand(report.quantities, "percent"), gold.get("percents", []), [], "value", report.text, doc
+        )
         _score_indicators(report, gold.get("indicators", []), doc)
         _score_facts(report, gold.get("facts", []), doc, "facts", GOLD_FACT_FIELDS)
         _score_facts(report, gold.get("facts", []), doc, "projects", PROJECT_FACT_FIELDS)
@@ -255,8 +289,9 @@ def find_cases(directory: Path) -> list[tuple[str, Path, dict]]:
     cases = []
     for gold_path in sorted(directory.glob("*.gold.json")):
         case_id = gold_path.name[: -len(".gold.json")]
-        rendition = next((directory / f"{case_id}{s}" for s in readable if (directory / f"{case_id}{s}").exists()),
-                         None)
+        rendition = next(
+            (directory / f"{case_id}{s}" for s in readable if (directory / f"{case_id}{s}").exists()), None
+        )
         if rendition is not None:
             cases.append((case_id, rendition, json.loads(gold_path.read_text(encoding="utf-8"))))
     return cases
@@ -288,8 +323,9 @@ class EvalResult:
         for doc in self.documents:
             entry: dict = {"id": doc.id, "path": doc.path, "error": doc.error}
             entry |= {m: doc.counts[m].as_dict() for m in SET_METRICS}
-            entry |= {name: {"gold": g, "extracted": _jsonable(e), "correct": c}
-                      for name, (g, e, c) in doc.scalars.items()}
+            entry |= {
+                name: {"gold": g, "extracted": _jsonable(e), "correct": c} for name, (g, e, c) in doc.scalars.items()
+            }
             if with_misses:
                 entry["misses"] = [m.as_dict() for m in doc.misses]
             out["documents"].append(entry)
@@ -309,8 +345,9 @@ def format_report(result: EvalResult, show_misses: bool = False) -> str:
     lines = [f"{'metric':<12}{'precision':>10}{'recall':>8}{'f1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"]
     for metric, counts in result.totals().items():
         d = counts.as_dict()
-        lines.append(f"{metric:<12}{d['precision']:>10.3f}{d['recall']:>8.3f}{d['f1']:>8.3f}"
-                     f"{d['tp']:>6}{d['fp']:>6}{d['fn']:>6}")
+        lines.append(
+            f"{metric:<12}{d['precision']:>10.3f}{d['recall']:>8.3f}{d['f1']:>8.3f}{d['tp']:>6}{d['fp']:>6}{d['fn']:>6}"
+        )
     lines += ["", f"{'field':<12}{'accuracy':>10}{'correct':>9}{'n':>5}"]
     for name, acc in result.accuracies().items():
         a = acc.as_dict()
@@ -325,6 +362,8 @@ def format_report(result: EvalResult, show_misses: bool = False) -> str:
         for doc in result.documents:
             if doc.misses:
                 lines += ["", f"== {doc.id} ({doc.path})"]
-                lines += [f"  {m.type:<5} {m.metric:<11} {m.what}" + (f"   …{m.context}…" if m.context else "")
-                          for m in doc.misses]
+                lines += [
+                    f"  {m.type:<5} {m.metric:<11} {m.what}" + (f"   …{m.context}…" if m.context else "")
+                    for m in doc.misses
+                ]
     return "\n".join(lines)

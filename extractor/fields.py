@@ -3,6 +3,7 @@
 Vocabulary comes from patterns/fields.toml. A field is given only when the label (with its sentence, section or
 table headers) names it; otherwise the quantity keeps its label and `field` stays null.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -15,23 +16,24 @@ import regex
 
 from . import patterns
 from .document import Block, Cell, Document
-from .quantities import find_quantities
 from .forms import FormReading
+from .quantities import find_quantities
 from .record import CellRef, Evidence, EvidenceKind, Fact, Quantity, Section
 
 _LABEL_NOISE = regex.compile(
-    r"^(?:\s|\d{4}\s*年度?|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[、.．]|[一二三四五六七八九十]{1,3}、|其中[:：]?)+")
+    r"^(?:\s|\d{4}\s*年度?|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[、.．]|[一二三四五六七八九十]{1,3}、|其中[:：]?)+"
+)
 
 
 @dataclass(frozen=True)
 class _Vocabulary:
     subjects: list[tuple[str, str]]
-    measures: list[tuple[str, str, str]]          # word, measure, kind
+    measures: list[tuple[str, str, str]]  # word, measure, kind
     adjusted_beside_initial: tuple[str, list[str]]
     done_before: tuple[str, ...]
     weak_actual: list[str]
     direct: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]  # word, field, kinds it takes, unless
-    direct_max: dict[str, Decimal]                                   # field -> the largest value it takes
+    direct_max: dict[str, Decimal]  # field -> the largest value it takes
     shares: list[str]
     breakdown: list[str]
     not_budget: list[str]
@@ -58,8 +60,11 @@ def _vocabulary() -> _Vocabulary:
         adjusted_beside_initial=(beside["when_column"], beside["words"]),
         done_before=tuple(done["before"]),
         weak_actual=done["weak_actual"],
-        direct=[(w, f, _kinds(spec["kind"]), tuple(spec.get("unless", [])))
-                for f, spec in data["direct"].items() for w in spec["words"]],
+        direct=[
+            (w, f, _kinds(spec["kind"]), tuple(spec.get("unless", [])))
+            for f, spec in data["direct"].items()
+            for w in spec["words"]
+        ],
         direct_max={f: Decimal(str(spec["max"])) for f, spec in data["direct"].items() if "max" in spec},
         shares=data["shares"]["words"],
         breakdown=data["clauses"]["breakdown"],
@@ -128,8 +133,15 @@ def _with_header_unit(q: Quantity, unit_source: str) -> Quantity:
     unit = _header_unit(unit_source)
     if unit is None:
         return q
-    return q.model_copy(update={"kind": unit.kind, "unit": unit.unit, "value": q.value * unit.value,
-                                "unit_text": unit.unit_text, "unit_from": "header"})
+    return q.model_copy(
+        update={
+            "kind": unit.kind,
+            "unit": unit.unit,
+            "value": q.value * unit.value,
+            "unit_text": unit.unit_text,
+            "unit_from": "header",
+        }
+    )
 
 
 # In a table flattened to text, a unit line (预算资金 (万元)) applies to the rows at most this far below it.
@@ -139,7 +151,7 @@ _FLATTENED_UNIT_ROWS = 3
 def _table_preamble(document: Document, block: Block) -> str:
     """The paragraph just before a table and its first row, where 单位：万元 usually stands."""
     before = document.blocks[block.index - 1] if block.index > 0 else None
-    lead = document.text[before.span[0]:before.span[1]] if before is not None and before.kind != "table" else ""
+    lead = document.text[before.span[0] : before.span[1]] if before is not None and before.kind != "table" else ""
     first_row = " ".join(c.text for c in block.row_cells(0))
     return f"{lead} {first_row}"
 
@@ -148,8 +160,9 @@ def _unit_context(document: Document, block: Block, cell: Cell, column_header: s
     """Where a unit for a bare number in `cell` may be written: its column header and the table's preamble,
     or, in a flattened table whose columns do not line up, the few rows just above it."""
     if block.flattened:
-        return " ".join(c.text for row in range(max(0, cell.row - _FLATTENED_UNIT_ROWS), cell.row)
-                        for c in block.row_cells(row))
+        return " ".join(
+            c.text for row in range(max(0, cell.row - _FLATTENED_UNIT_ROWS), cell.row) for c in block.row_cells(row)
+        )
     return column_header + _table_preamble(document, block)
 
 
@@ -164,8 +177,9 @@ def report_subjects(kind: Optional[str]) -> dict[str, str]:
     return mapping
 
 
-def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
-           default_subject: dict[str, str]) -> tuple[Optional[str], EvidenceKind]:
+def _field(
+    q: Quantity, ctx: _Context, previous_field: Optional[str], default_subject: dict[str, str]
+) -> tuple[Optional[str], EvidenceKind]:
     """The field of a quantity and how sure: "clause" when its own clause names it, else "nearest_label"."""
     vocab = _vocabulary()
     label = ctx.label + ctx.column_header
@@ -181,19 +195,20 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
     if measure is None or any(word in label for word in vocab.not_budget):
         return None, "nearest_label"
     name = measure[1]
-    before = label[:label.rfind(measure[0])]
+    before = label[: label.rfind(measure[0])]
     if name == "planned" and before.endswith(vocab.done_before):
         name = "actual"
-    if measure[0] in vocab.weak_actual and any(w in before and not before.endswith(w)
-                                               for w, m, _ in vocab.measures if m == "planned"):
-        return None, "clause"   # 部门预算项目支出: a budget; 政府性基金预算支出 (one compound) is spending
+    if measure[0] in vocab.weak_actual and any(
+        w in before and not before.endswith(w) for w, m, _ in vocab.measures if m == "planned"
+    ):
+        return None, "clause"  # 部门预算项目支出: a budget; 政府性基金预算支出 (one compound) is spending
     when_column, words = vocab.adjusted_beside_initial
     if ctx.column_header and measure[0] in words and when_column in ctx.sentence:
         name = "adjusted"
     subject = patterns.nearest(ctx.label, vocab.subjects)
     if subject is not None and ctx.breakdown and default_subject.get(subject[1], subject[1]) == "total":
         return None, "clause"  # 其中部门预算项目支出87.5万元: a part of what the sentence stated first
-    if subject is not None and any(w in ctx.label[ctx.label.rfind(subject[0]):] for w in vocab.breakdown):
+    if subject is not None and any(w in ctx.label[ctx.label.rfind(subject[0]) :] for w in vocab.breakdown):
         return None, "clause"  # 项目支出包括委员活动经费36.3万元: a part of the subject, not the subject
     if subject is None and ctx.in_table:
         return None, "nearest_label"  # in a table the row itself must name the subject
@@ -203,12 +218,13 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
             # a part listed after 其中/包括 (…，其中项目支出87.5万元，专项支出2350万元): not the whole the sentence
             # named, and not the part it named first either
             return None, "clause"
-        if carried is not None:     # named earlier in the same sentence: 基本支出预算安排98.56万元，实际支出…
+        if carried is not None:  # named earlier in the same sentence: 基本支出预算安排98.56万元，实际支出…
             if _about_another_figure(ctx.sentence, ctx.sentence.rfind(carried[0]), vocab):
-                return None, "clause"   # “三公”经费财政拨款支出年初预算为…，支出决算为0.00万元
+                return None, "clause"  # “三公”经费财政拨款支出年初预算为…，支出决算为0.00万元
             return f"budget.{default_subject.get(carried[1], carried[1])}.{name}", "clause"
-        subject, title = next(((s, t) for t in ctx.section_titles if (s := patterns.nearest(t, vocab.subjects))),
-                              (None, ""))
+        subject, title = next(
+            ((s, t) for t in ctx.section_titles if (s := patterns.nearest(t, vocab.subjects))), (None, "")
+        )
         if subject is not None and _about_another_figure(title, title.rfind(subject[0]), vocab):
             return None, "nearest_label"
         if subject is not None:
@@ -222,16 +238,22 @@ def _field(q: Quantity, ctx: _Context, previous_field: Optional[str],
 
 def _about_another_figure(text: str, at: int, vocab: _Vocabulary) -> bool:
     """Whether the clause of `text` holding position `at` names another figure (三公经费, 追加 ...)."""
-    window = text[max(0, at - vocab.max_label_length):at]
+    window = text[max(0, at - vocab.max_label_length) : at]
     start = at - len(window) + max(window.rfind(b) + 1 for b in vocab.boundaries)
-    end = next((i for i in range(at, min(len(text), at + vocab.max_label_length)) if text[i] in vocab.boundaries),
-               min(len(text), at + vocab.max_label_length))
+    end = next(
+        (i for i in range(at, min(len(text), at + vocab.max_label_length)) if text[i] in vocab.boundaries),
+        min(len(text), at + vocab.max_label_length),
+    )
     return any(word in text[start:end] for word in vocab.not_budget)
 
 
-def label_quantities(document: Document, quantities: list[Quantity], sections: list[Section],
-                     default_subject: dict[str, str],
-                     forms: FormReading) -> tuple[list[Quantity], dict[str, Evidence]]:
+def label_quantities(
+    document: Document,
+    quantities: list[Quantity],
+    sections: list[Section],
+    default_subject: dict[str, str],
+    forms: FormReading,
+) -> tuple[list[Quantity], dict[str, Evidence]]:
     """Quantities with label, field, section, block and cell set, and the evidence of each field. Cells read
     from a form take the form's field; other numbers in the rows it read get none; bare numbers under a unit
     header get that unit."""
@@ -249,7 +271,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
         block = document.block_at(start)
         cell = block.cell_at(start) if block is not None and block.kind == "table" else None
         floor = max(previous_end, cell.span[0] if cell else 0)
-        raw = text[max(clauses.before(start, floor), start - vocab.max_label_length):start]
+        raw = text[max(clauses.before(start, floor), start - vocab.max_label_length) : start]
         s_start = sentences.before(start, cell.span[0] if cell else 0)
         if s_start != sentence_start:
             sentence_start, previous_field = s_start, None
@@ -275,7 +297,7 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
         elif any(s <= start < e for s, e in forms.rows):
             field, found = None, None
         elif cell is None and in_classification == (containing[0].id if containing else None):
-            field, found = None, None   # text about one line of the functional classification
+            field, found = None, None  # text about one line of the functional classification
         else:
             field, kind = _field(q, ctx, previous_field, default_subject)
             found = Evidence(kind=kind, clause=(s_start, q.span[1]) if kind == "clause" else None)
@@ -283,20 +305,28 @@ def label_quantities(document: Document, quantities: list[Quantity], sections: l
         if field:
             established.add(field)
             evidence[q.id] = found
-        labelled.append(q.model_copy(update={
-            "label": (ctx.label + ctx.column_header) or None,
-            "field": field,
-            "section": containing[0].id if containing else None,
-            "block": block.index if block is not None else None,
-            "cell": CellRef(table=block.index, row=cell.row, col=cell.col) if cell is not None else None,
-            "page": block.page if block is not None else None,
-        }))
+        labelled.append(
+            q.model_copy(
+                update={
+                    "label": (ctx.label + ctx.column_header) or None,
+                    "field": field,
+                    "section": containing[0].id if containing else None,
+                    "block": block.index if block is not None else None,
+                    "cell": CellRef(table=block.index, row=cell.row, col=cell.col) if cell is not None else None,
+                    "page": block.page if block is not None else None,
+                }
+            )
+        )
         previous_end = q.span[1]
     return labelled, evidence
 
 
 def facts_from(quantities: list[Quantity], evidence: dict[str, Evidence]) -> list[Fact]:
     """One fact per quantity that has a field and a single value."""
-    return [Fact(field=q.field, value=q.value, unit=q.unit, quantity=q.id, text=q.text, span=q.span,
-                 evidence=evidence[q.id])
-            for q in quantities if q.field and q.value is not None]
+    return [
+        Fact(
+            field=q.field, value=q.value, unit=q.unit, quantity=q.id, text=q.text, span=q.span, evidence=evidence[q.id]
+        )
+        for q in quantities
+        if q.field and q.value is not None
+    ]

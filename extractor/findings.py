@@ -1,4 +1,5 @@
 """Problems (存在的问题) and measures (改进措施) as lists of items with spans (patterns/findings.toml)."""
+
 from __future__ import annotations
 
 import regex

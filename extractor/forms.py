@@ -6,6 +6,7 @@ row's values are then assigned to the header's columns: by position where the ce
 form's arithmetic (执行率 = 执行数 / 预算数, 得分 ≤ 分值), and only where every reading that satisfies it agrees.
 A row no reading fits stays unread and is reported.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -40,9 +41,9 @@ class _Rules:
     department_words: list[str]
     budget_is_adjusted: list[str]
     header: regex.Pattern
-    columns: dict[str, str]        # column word -> role
+    columns: dict[str, str]  # column word -> role
     row_pattern: regex.Pattern
-    rows: dict[str, str]           # row label -> subject
+    rows: dict[str, str]  # row label -> subject
     measures: dict[str, list[str]]  # subject -> the measures it has
     ends: regex.Pattern
     empty: frozenset[str]
@@ -58,11 +59,17 @@ def _rules() -> _Rules:
     columns = {w: role for role, words in data["columns"].items() for w in words}
     rows = {w: subject for subject, words in data["rows"].items() for w in words}
     return _Rules(
-        min_columns=data["min_columns"], max_gap=data["max_gap"], block_chars=data["block_chars"],
-        row_chars=data["row_chars"], department_words=data["department_words"],
+        min_columns=data["min_columns"],
+        max_gap=data["max_gap"],
+        block_chars=data["block_chars"],
+        row_chars=data["row_chars"],
+        department_words=data["department_words"],
         budget_is_adjusted=data["budget_is_adjusted"],
-        header=regex.compile(patterns.alternation(columns)), columns=columns,
-        row_pattern=regex.compile(patterns.alternation(rows)), rows=rows, measures=data["measures"],
+        header=regex.compile(patterns.alternation(columns)),
+        columns=columns,
+        row_pattern=regex.compile(patterns.alternation(rows)),
+        rows=rows,
+        measures=data["measures"],
         ends=regex.compile(patterns.alternation(data["ends"]["words"])),
         empty=frozenset(data["cells"]["empty"]),
         header_unit=regex.compile(patterns.load("fields")["header_units"]["pattern"]),
@@ -89,7 +96,7 @@ class FormReading:
     rows: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[ReadWarning] = field(default_factory=list)
     tables: list[FormTable] = field(default_factory=list)
-    indicators: list[dict] = field(default_factory=list)   # the funds row scored as an indicator
+    indicators: list[dict] = field(default_factory=list)  # the funds row scored as an indicator
 
 
 class _Squeezed:
@@ -110,7 +117,7 @@ class _Squeezed:
 class _Header:
     roles: list[str]
     words: list[str]
-    start: int      # in the text
+    start: int  # in the text
     end: int
 
 
@@ -131,7 +138,7 @@ def _headers(text: str, squeezed: _Squeezed) -> list[_Header]:
         if rules.columns[m.group()] == "planned":
             # 年初 is the first money column: a budget word before it titles the block (年度预算数(万元))
             run = [r for r in run if rules.columns[r.group()] not in ("budget", "adjusted")]
-        gap = squeezed.text[run[-1].end():m.start()] if run else ""
+        gap = squeezed.text[run[-1].end() : m.start()] if run else ""
         if run and (len(gap) > rules.max_gap or regex.search(r"[\d。；;，,]", gap)):
             close()
             run = []
@@ -157,7 +164,7 @@ def _roles_resolved(header: _Header, region: str) -> list[str]:
 class _Cell:
     text: str
     start: int
-    value: Optional[Decimal]      # None for an empty cell
+    value: Optional[Decimal]  # None for an empty cell
     percent: bool
 
 
@@ -182,7 +189,7 @@ def _explicit_cells(segment: str, start: int) -> Optional[list[_Cell]]:
     cell holds words."""
     if "\t" not in segment and "|" not in segment:
         return None
-    lead = len(segment) - len(segment.lstrip(" \n"))     # values on the row below their header
+    lead = len(segment) - len(segment.lstrip(" \n"))  # values on the row below their header
     segment, start = segment[lead:], start + lead
     pieces = regex.split(r"\t|\|", segment.split("\n")[0] if "\t" in segment else segment)
     cells, offset = [], start
@@ -239,10 +246,10 @@ def _consistent(assigned: dict[str, _Cell], fused: bool = False) -> bool:
         if role in ("weight", "score") and cell.value > 100:
             return False
     if fused and any(c.value == 0 for c in assigned.values()):
-        return False    # a 0 cut from inside a run is a digit of its neighbour more likely than a cell
+        return False  # a 0 cut from inside a run is a digit of its neighbour more likely than a cell
     money = {_decimals(c.text) for r, c in assigned.items() if r not in _NOT_MONEY and c.value is not None}
     if fused and len(money) > 1:
-        return False    # one column format: amounts cut from one run have as many decimals each
+        return False  # one column format: amounts cut from one run have as many decimals each
     weight, score = assigned.get("weight"), assigned.get("score")
     if weight and score and weight.value is not None and score.value is not None and score.value > weight.value:
         return False
@@ -278,7 +285,7 @@ def _readings(runs: list[tuple[str, int]], roles: list[str], split_all: bool) ->
         whole = _cell(text, start)
         cut = split_all or whole is None or text.count(".") > 1 or "%" in text[:-1]
         choices = []
-        for pieces in (_splits(text, len(roles)) if cut else [[text]]):
+        for pieces in _splits(text, len(roles)) if cut else [[text]]:
             offset, cells = start, []
             for piece in pieces:
                 cells.append(_cell(piece, offset))
@@ -300,16 +307,20 @@ def _readings(runs: list[tuple[str, int]], roles: list[str], split_all: bool) ->
 def _agreed(readings: list[dict[str, _Cell]]) -> dict[str, _Cell]:
     """The cells every reading gives the same value at the same place."""
     first = readings[0]
-    return {role: cell for role, cell in first.items()
-            if all(r.get(role) is not None and (r[role].start, r[role].text) == (cell.start, cell.text)
-                   for r in readings[1:])}
+    return {
+        role: cell
+        for role, cell in first.items()
+        if all(
+            r.get(role) is not None and (r[role].start, r[role].text) == (cell.start, cell.text) for r in readings[1:]
+        )
+    }
 
 
 def _read_row(segment: str, start: int, roles: list[str]) -> Optional[dict[str, _Cell]]:
     """The row's cells by column, or None when no reading (or no agreed reading) exists."""
     explicit = _explicit_cells(segment, start)
     while explicit and len(explicit) > len(roles) and explicit[0].value is None:
-        explicit.pop(0)     # the empty cells a label spanning two columns leaves in '|' rows
+        explicit.pop(0)  # the empty cells a label spanning two columns leaves in '|' rows
     while explicit and explicit[-1].value is None:
         explicit.pop()
     if explicit is not None and len(explicit) <= len(roles):
@@ -341,7 +352,7 @@ def _values_apart(text: str, spans: list[tuple[int, int]], start: int, end: int)
         line_start, offset = offset, offset + len(line) + 1
         label = next((s for s, e in reversed(spans) if line_start <= s < line_start + len(line)), None)
         if label is not None:
-            rest = text[next(e for s, e in spans if s == label):line_start + len(line)]
+            rest = text[next(e for s, e in spans if s == label) : line_start + len(line)]
             if not regex.search(r"\d", rest) and not rest.strip().endswith(("：", ":")):
                 pending.append(label)
         elif pending and _VALUE_LINE.fullmatch(line) and len(line.replace("|", " ").split()) > 1:  # a row, not a cell
@@ -351,7 +362,7 @@ def _values_apart(text: str, spans: list[tuple[int, int]], start: int, end: int)
 
 def _header_unit(text: str, header: _Header) -> Optional[Quantity]:
     """The money unit stated just before or inside the header: 项目资金（万元）, 单位：万元, (万元."""
-    window = text[max(0, header.start - 60):header.end]
+    window = text[max(0, header.start - 60) : header.end]
     matches = list(_rules().header_unit.finditer(window))
     if not matches:
         m = regex.search(r"[(（]\s*(万元|元|亿元)(?![)）])", window)
@@ -366,23 +377,34 @@ def _header_unit(text: str, header: _Header) -> Optional[Quantity]:
 
 def _quantity(cell: _Cell, role: str, unit: Optional[Quantity]) -> Optional[Quantity]:
     span = (cell.start, cell.start + len(cell.text))
-    common = {"id": "", "text": cell.text, "span": span, "low": None, "high": None, "approx": False,
-              "comparison": None}
+    common = {"id": "", "text": cell.text, "span": span, "low": None, "high": None, "approx": False, "comparison": None}
     if role == "execution_rate":
-        return Quantity(kind="percent", value=cell.value, unit="%", unit_text="%" if cell.percent else None,
-                        unit_from="text" if cell.percent else None, **common)
+        return Quantity(
+            kind="percent",
+            value=cell.value,
+            unit="%",
+            unit_text="%" if cell.percent else None,
+            unit_from="text" if cell.percent else None,
+            **common,
+        )
     if role in ("weight", "score"):
         return Quantity(kind="score", value=cell.value, unit="分", unit_text=None, unit_from=None, **common)
     if unit is None:
         return None
-    return Quantity(kind="amount", value=cell.value * unit.value, unit=unit.unit, unit_text=unit.unit_text,
-                    unit_from="header", **common)
+    return Quantity(
+        kind="amount",
+        value=cell.value * unit.value,
+        unit=unit.unit,
+        unit_text=unit.unit_text,
+        unit_from="header",
+        **common,
+    )
 
 
 def _rendering(text: str, header: _Header, end: int) -> int:
     """Which rendering of FORMS.md the block came in: 1 a real table (tab rows), 2 '|' or tab rows, 3 one cell
     per line, 4 single spaces, 5 fused cells."""
-    block = text[header.start:end]
+    block = text[header.start : end]
     if "|" in block:
         return 2
     if "\t" in block:
@@ -397,15 +419,15 @@ def _rendering(text: str, header: _Header, end: int) -> int:
 def _values_after(text: str, end: int, limit: int, stop: int) -> tuple[str, int]:
     """The row's value part after its label: up to the first words after the first digit, at most `limit`
     characters after the blanks that follow the label, never past `stop`."""
-    gap = regex.match(r"[ \t|:：]*", text[end:end + 400])
-    segment = text[end:min(stop, end + gap.end() + limit)]
+    gap = regex.match(r"[ \t|:：]*", text[end : end + 400])
+    segment = text[end : min(stop, end + gap.end() + limit)]
     values_start = regex.search(r"\d", segment)
-    words = regex.search(r"[\p{Han}--[无]]", segment[values_start.start():], regex.V1) if values_start else None
+    words = regex.search(r"[\p{Han}--[无]]", segment[values_start.start() :], regex.V1) if values_start else None
     if words:
-        segment = segment[:values_start.start() + words.start()]
+        segment = segment[: values_start.start() + words.start()]
         line_break = segment.rfind("\n", values_start.start())
         if line_break > 0:
-            segment = segment[:line_break]   # the next row's own number (科目编码 201) stays with it
+            segment = segment[:line_break]  # the next row's own number (科目编码 201) stays with it
     return segment, end + len(segment)
 
 
@@ -415,7 +437,7 @@ def _read_total_row(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
     for m in rules.total_row.finditer(squeezed.text):
         start, end = squeezed.span(m.start(), m.end())
         segment, row_end = _values_after(text, end, rules.row_chars, len(text))
-        if not regex.match(r"[\s|\t:：]*\d", segment) or text[row_end:row_end + 1] in ("分", "%"):
+        if not regex.match(r"[\s|\t:：]*\d", segment) or text[row_end : row_end + 1] in ("分", "%"):
             continue
         cells = [c for text_, at in _runs(segment, end) if (c := _cell(text_, at)) and c.value is not None]
         if len(cells) == 1 and cells[0].value > rules.weight_total and not cells[0].percent:
@@ -432,15 +454,19 @@ def _read_total_row(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
         reading.rows.append((start, row_end))
         # the form of the funds block above it (A or B), else the indicator table is form D
         form = next((t.form for t in reversed(reading.tables) if t.span[0] < start), "D")
-        reading.facts.append(FormFact("evaluation.total_score", q,
-                                      Evidence(kind="form_cell", form=form, row=m.group(), column=None)))
+        reading.facts.append(
+            FormFact("evaluation.total_score", q, Evidence(kind="form_cell", form=form, row=m.group(), column=None))
+        )
         return
 
 
 def _weight_and_score(run: _Cell, weight_total: Decimal) -> list[_Cell]:
     """A fused 总分 row (10096.5): the weight total followed by a score no larger, when that is the one split."""
-    splits = [p for p in _splits(run.text, 2) if len(p) == 2 and Decimal(p[0]) == weight_total
-              and Decimal(p[1]) <= weight_total]
+    splits = [
+        p
+        for p in _splits(run.text, 2)
+        if len(p) == 2 and Decimal(p[0]) == weight_total and Decimal(p[1]) <= weight_total
+    ]
     if len(splits) != 1:
         return []
     weight, score = splits[0]
@@ -451,12 +477,16 @@ def _staff(text: str, squeezed: _Squeezed, reading: FormReading) -> None:
     """编制数 | 实际在职人数 | 控制率 with its values on the next row (form C): staff.authorized, staff.actual,
     split where fused by 控制率 = 在职 / 编制."""
     rules = patterns.load("forms")["basic_data"]["staff"]
-    header = regex.compile(rf"({patterns.alternation(rules['authorized'])})(?:(?:19|20)\d{{2}}年)?"
-                           rf"(?:实际)?({patterns.alternation(rules['actual'])})({patterns.alternation(rules['rate'])})?")
+    header = regex.compile(
+        rf"({patterns.alternation(rules['authorized'])})(?:(?:19|20)\d{{2}}年)?"
+        rf"(?:实际)?({patterns.alternation(rules['actual'])})({patterns.alternation(rules['rate'])})?"
+    )
     for m in header.finditer(squeezed.text):
         _, end = squeezed.span(m.start(), m.end())
         segment, row_end = _values_after(text, end, _rules().row_chars, len(text))
-        cells = _read_row(segment, end, ["planned", "actual", "execution_rate"] if m.group(3) else ["planned", "actual"])
+        cells = _read_row(
+            segment, end, ["planned", "actual", "execution_rate"] if m.group(3) else ["planned", "actual"]
+        )
         reading.rows.append((end, row_end))
         if not cells:
             continue
@@ -464,9 +494,20 @@ def _staff(text: str, squeezed: _Squeezed, reading: FormReading) -> None:
             cell = cells.get(role)
             if cell is None or cell.value is None or cell.percent:
                 continue
-            q = Quantity(id="", kind="count", text=cell.text, span=(cell.start, cell.start + len(cell.text)),
-                         value=cell.value, low=None, high=None, unit="人", unit_text=None, unit_from=None,
-                         approx=False, comparison=None)
+            q = Quantity(
+                id="",
+                kind="count",
+                text=cell.text,
+                span=(cell.start, cell.start + len(cell.text)),
+                value=cell.value,
+                low=None,
+                high=None,
+                unit="人",
+                unit_text=None,
+                unit_from=None,
+                approx=False,
+                comparison=None,
+            )
             reading.quantities.append(q)
             column = m.group(1) if role == "planned" else m.group(2)
             reading.facts.append(FormFact(field_, q, Evidence(kind="form_cell", form="C", row=None, column=column)))
@@ -493,8 +534,14 @@ def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_y
         start, _ = squeezed.span(run[0].start(), run[0].end())
         _, end = squeezed.span(run[-1].start(), run[-1].end())
         unit = _header_unit(text, _Header([], [], start, end))
-        table = FormTable(form="C", part="funds", rendering=_rendering(text, _Header([], [], start, end), end + 400),
-                          span=(start, end), columns=roles, rows=[])
+        table = FormTable(
+            form="C",
+            part="funds",
+            rendering=_rendering(text, _Header([], [], start, end), end + 400),
+            span=(start, end),
+            columns=roles,
+            rows=[],
+        )
         offset = text.find("\n", end) + 1
         for line in text[offset:].split("\n") if offset else []:
             line_start, offset = offset, offset + len(line) + 1
@@ -503,19 +550,27 @@ def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_y
                 break
             name = label.group(1).strip(" :：")
             values_at = line_start + label.end()
-            segment = text[values_at:line_start + len(line)]
+            segment = text[values_at : line_start + len(line)]
             cells = _read_row(segment, values_at, roles)
             row_span = (line_start + label.start(1), line_start + len(line))
             reading.rows.append(row_span)
             table.span = (table.span[0], row_span[1])
             if cells is None or len(cells) < len(roles):
-                reading.warnings.append(ReadWarning(
-                    code="unread_row", span=row_span,
-                    message=f"表格行“{line.strip()}”无法唯一拆分，未读取 / the row could not be read in exactly one "
-                            "way: its values are left unread"))
+                reading.warnings.append(
+                    ReadWarning(
+                        code="unread_row",
+                        span=row_span,
+                        message=f"表格行“{line.strip()}”无法唯一拆分，未读取 / the row could not be read in exactly "
+                        "one "
+                        "way: its values are left unread",
+                    )
+                )
                 continue
-            table.rows.append(TableRow(label=name, span=row_span,
-                                       cells={r: (c.start, c.start + len(c.text)) for r, c in cells.items()}))
+            table.rows.append(
+                TableRow(
+                    label=name, span=row_span, cells={r: (c.start, c.start + len(c.text)) for r, c in cells.items()}
+                )
+            )
             fields_ = rules["fields"].get(regex.sub(r"^其中[:：]?", "", name), {})
             for role, cell in cells.items():
                 measure = this_year.get(role)
@@ -523,8 +578,13 @@ def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_y
                     continue
                 q = _quantity(cell, "money", unit)
                 reading.quantities.append(q)
-                reading.facts.append(FormFact(fields_[measure], q, Evidence(kind="form_cell", form="C", row=name,
-                                                                            column=run[roles.index(role)].group())))
+                reading.facts.append(
+                    FormFact(
+                        fields_[measure],
+                        q,
+                        Evidence(kind="form_cell", form="C", row=name, column=run[roles.index(role)].group()),
+                    )
+                )
         reading.tables.append(table)
 
 
@@ -536,8 +596,12 @@ def _final_accounts(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
     header = regex.compile(rf"(?:{patterns.alternation(columns)})")
     run: list[regex.Match] = []
     for m in list(header.finditer(squeezed.text)) + [None]:
-        if m is not None and run and m.start() - run[-1].end() <= _rules().max_gap and \
-                not regex.search(r"\d", squeezed.text[run[-1].end():m.start()]):
+        if (
+            m is not None
+            and run
+            and m.start() - run[-1].end() <= _rules().max_gap
+            and not regex.search(r"\d", squeezed.text[run[-1].end() : m.start()])
+        ):
             run.append(m)
             continue
         subjects = [columns[x.group()] for x in run]
@@ -551,21 +615,31 @@ def _final_accounts(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
         segment, row_end = _values_after(text, m.end(), _rules().row_chars, len(text))
         first = regex.match(r"[\s|\t:：]*(\d[\d,]*(?:\.\d+)?)(?![\d.,%])", segment)
         unit = _header_unit(text, _Header([], [], max(0, m.start() - 400), m.start()))
-        if not first or unit is None or regex.match(r"\s*(万元|元|亿元|%)", text[m.end() + first.end(1):]):
-            continue    # a figure with its own unit is prose, read by the clause rules
+        if not first or unit is None or regex.match(r"\s*(万元|元|亿元|%)", text[m.end() + first.end(1) :]):
+            continue  # a figure with its own unit is prose, read by the clause rules
         cell = _cell(first.group(1), m.end() + first.start(1))
         q = _quantity(cell, "money", unit)
         reading.quantities.append(q)
         reading.rows.append((m.start(), m.end() + first.end(1)))
-        reading.facts.append(FormFact(rules["pairs"][m.group()], q,
-                                      Evidence(kind="form_cell", form="E", row=m.group(), column=None)))
+        reading.facts.append(
+            FormFact(rules["pairs"][m.group()], q, Evidence(kind="form_cell", form="E", row=m.group(), column=None))
+        )
         if not any(t.form == "E" for t in reading.tables):
-            reading.tables.append(FormTable(form="E", part="funds", rendering=_rendering(text, _Header([], [], m.start(), m.end()), row_end),
-                                            span=(m.start(), row_end), columns=["actual"], rows=[]))
+            reading.tables.append(
+                FormTable(
+                    form="E",
+                    part="funds",
+                    rendering=_rendering(text, _Header([], [], m.start(), m.end()), row_end),
+                    span=(m.start(), row_end),
+                    columns=["actual"],
+                    rows=[],
+                )
+            )
 
 
-def _expenditure_total_row(text: str, squeezed: _Squeezed, reading: FormReading, run: list, subjects: list[str],
-                           rules: dict) -> None:
+def _expenditure_total_row(
+    text: str, squeezed: _Squeezed, reading: FormReading, run: list, subjects: list[str], rules: dict
+) -> None:
     start, _ = squeezed.span(run[0].start(), run[0].end())
     _, end = squeezed.span(run[-1].start(), run[-1].end())
     total = regex.compile(patterns.alternation(rules["total_row"]))
@@ -578,20 +652,36 @@ def _expenditure_total_row(text: str, squeezed: _Squeezed, reading: FormReading,
     cells = _read_row(segment, label_end, roles)
     unit = _header_unit(text, _Header([], [], max(0, start - 200), end))
     reading.rows.append((label_start, row_end))
-    table = FormTable(form="E", part="funds", rendering=_rendering(text, _Header([], [], start, end), row_end),
-                      span=(start, row_end), columns=roles, rows=[])
+    table = FormTable(
+        form="E",
+        part="funds",
+        rendering=_rendering(text, _Header([], [], start, end), row_end),
+        span=(start, row_end),
+        columns=roles,
+        rows=[],
+    )
     reading.tables.append(table)
     if not cells or unit is None:
         return
-    table.rows.append(TableRow(label=m.group(), span=(label_start, row_end),
-                               cells={r: (c.start, c.start + len(c.text)) for r, c in cells.items()}))
+    table.rows.append(
+        TableRow(
+            label=m.group(),
+            span=(label_start, row_end),
+            cells={r: (c.start, c.start + len(c.text)) for r, c in cells.items()},
+        )
+    )
     for subject, cell in cells.items():
         if cell.value is None:
             continue
         q = _quantity(cell, "money", unit)
         reading.quantities.append(q)
-        reading.facts.append(FormFact(f"budget.{subject}.actual", q, Evidence(
-            kind="form_cell", form="E", row=m.group(), column=run[subjects.index(subject)].group())))
+        reading.facts.append(
+            FormFact(
+                f"budget.{subject}.actual",
+                q,
+                Evidence(kind="form_cell", form="E", row=m.group(), column=run[subjects.index(subject)].group()),
+            )
+        )
 
 
 def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
@@ -605,16 +695,22 @@ def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
         last = min(len(squeezed.text), first + rules.block_chars)
         stop = rules.ends.search(squeezed.text, first, last)
         region_end = squeezed.offsets[stop.start() if stop else last - 1] + (0 if stop else 1)
-        region = text[max(0, header.start - 200):region_end]
-        roles = _roles_resolved(header, text[header.start:min(len(text), header.end + 2000)])
+        region = text[max(0, header.start - 200) : region_end]
+        roles = _roles_resolved(header, text[header.start : min(len(text), header.end + 2000)])
         form = "B" if any(w in region for w in rules.department_words) else "A"
         # the unit may stand in a cell spanning the rows, written after the first of them (项目资金（万元)
         unit = _header_unit(text, header) or _header_unit(text, _Header([], [], header.end + 60, region_end))
         labels = [m for m in rules.row_pattern.finditer(squeezed.text, first, stop.start() if stop else last)]
         spans = [squeezed.span(m.start(), m.end()) for m in labels]
         seen_subjects: set[str] = set()
-        table = FormTable(form=form, part="funds", rendering=_rendering(text, header, region_end), span=(header.start, region_end),
-                          columns=roles, rows=[])
+        table = FormTable(
+            form=form,
+            part="funds",
+            rendering=_rendering(text, header, region_end),
+            span=(header.start, region_end),
+            columns=roles,
+            rows=[],
+        )
         reading.tables.append(table)
         apart = _values_apart(text, spans, header.end, region_end)
         for i, (m, (start, end)) in enumerate(zip(labels, spans)):
@@ -625,21 +721,31 @@ def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
                 end, segment = apart[start]
                 row_end = end + len(segment)
             if subject != "breakdown" and not regex.match(r"[\s:：|\t]*[\d—\-－/]", segment):
-                continue    # a label inside words (项目支出绩效...), not a row
+                continue  # a label inside words (项目支出绩效...), not a row
             if subject == "breakdown" or subject in seen_subjects:
                 reading.rows.append((start, row_end))
                 continue
             cells = _read_row(segment, end, roles)
             reading.rows.append((start, row_end))
             if cells is None:
-                reading.warnings.append(ReadWarning(
-                    code="unread_row", span=(start, row_end),
-                    message=f"表格行“{text[start:row_end].strip()}”无法唯一拆分，未读取 / the row could not be read "
-                            "in exactly one way: its values are left unread"))
+                reading.warnings.append(
+                    ReadWarning(
+                        code="unread_row",
+                        span=(start, row_end),
+                        message=f"表格行“{text[start:row_end].strip()}”无法唯一拆分，未读取 / the row could not be "
+                        "read "
+                        "in exactly one way: its values are left unread",
+                    )
+                )
                 continue
             seen_subjects.add(subject)
-            table.rows.append(TableRow(label=m.group(), span=(start, row_end),
-                                       cells={r: (c.start, c.start + len(c.text)) for r, c in cells.items()}))
+            table.rows.append(
+                TableRow(
+                    label=m.group(),
+                    span=(start, row_end),
+                    cells={r: (c.start, c.start + len(c.text)) for r, c in cells.items()},
+                )
+            )
             column_words = dict(zip(roles, header.words))
             for role, cell in cells.items():
                 if cell.value is None:

@@ -1,4 +1,5 @@
 """Table renderings recovered as rows of cells, where the text alone hides them (FORMS.md renderings 3-7)."""
+
 from __future__ import annotations
 
 from typing import Callable

@@ -1,10 +1,12 @@
-"""The indicator system: category headings, indicator lines in prose, and 绩效自评表 tables (patterns/indicators.toml)."""
+"""The indicator system: category headings, indicator lines in prose, and 绩效自评表 tables in any rendering
+(patterns/indicators.toml)."""
+
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
-from dataclasses import replace
 from typing import Optional
 
 import regex
@@ -66,7 +68,7 @@ class _Quantities:
         self.starts = [q.span[0] for q in quantities]
 
     def between(self, start: int, end: int) -> list[Quantity]:
-        return self.all[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+        return self.all[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
 
 
 def _numbers(quantities: _Quantities, start: int, end: int) -> list[Quantity]:
@@ -100,8 +102,9 @@ def categories_from_headings(document: Document, sections: list[Section], quanti
 
 
 def _category_at(sections: list[Section], categories: list[Category], position: int) -> Optional[str]:
-    holding = [s for s in sections if s.span[0] <= position < s.span[1] and
-               any(c.span == s.heading_span for c in categories)]
+    holding = [
+        s for s in sections if s.span[0] <= position < s.span[1] and any(c.span == s.heading_span for c in categories)
+    ]
     return max(holding, key=lambda s: s.level).title if holding else None
 
 
@@ -109,11 +112,11 @@ def _prose_indicator(document: Document, block: Block, quantities: _Quantities) 
     start, end = block.span
     line = document.text[start:end]
     if not is_item_line(line) or not regex.search(r"\d", line) or _text_headers(line):
-        return None     # a header row of label words, not an item
+        return None  # a header row of label words, not an item
     marker = heading_marker(line)
     number, body = (marker[1], marker[2]) if marker else (None, 0)
     labels = _labels_in(line)
-    name = line[body:labels[0][1]].strip(" ，,：:；;\t")
+    name = line[body : labels[0][1]].strip(" ，,：:；;\t")
     if not name or len(name) > _rules()["prose"]["max_name_length"]:
         return None
     value_ends = _rules()["prose"]["value_ends"]
@@ -168,9 +171,15 @@ def _grid_rows(block: Block) -> list[dict[str, Cell]]:
         return []
     rows = [r for r in sorted(by_row) if r > header_row]
     # A name cell must start in the name column: a 总分 | 100 | score row spans it from further left.
-    return [{role: cell for col, role in roles.items() if (cell := block.cell_covering(row, col))
-             and (role != "name" or cell.col == col)} | {"_row": row}
-            for row in rows]
+    return [
+        {
+            role: cell
+            for col, role in roles.items()
+            if (cell := block.cell_covering(row, col)) and (role != "name" or cell.col == col)
+        }
+        | {"_row": row}
+        for row in rows
+    ]
 
 
 def _flattened_rows(block: Block) -> list[dict[str, Cell]]:
@@ -189,8 +198,8 @@ def _flattened_rows(block: Block) -> list[dict[str, Cell]]:
     lead = next(n for n, c in enumerate(rows[start]) if _role_of_header(c.text))
     header: list[str] = []
     i = start
-    while i < len(rows) and all(_role_of_header(c.text) for c in rows[i][lead if i == start else 0:] if c.text):
-        for c in rows[i][lead if i == start else 0:]:
+    while i < len(rows) and all(_role_of_header(c.text) for c in rows[i][lead if i == start else 0 :] if c.text):
+        for c in rows[i][lead if i == start else 0 :]:
             if c.text:
                 header.append(_group_weight(_role_of_header(c.text), header[-1] if header else None))
         i += 1
@@ -227,13 +236,29 @@ def _transposed_categories(block: Block) -> list[Category]:
     found = []
     for cell in sorted((c for c in block.cells if c.row == names and c.col > 0), key=lambda c: c.col):
         name = cell.text.strip()
-        weight, score = block.cell_covering(weights, cell.col), block.cell_covering(scores, cell.col) if scores else None
-        if not name or name in _rules()["table"]["total_rows"] or weight is None or \
-                not _BARE_NUMBER.fullmatch(weight.text.strip()):
+        weight, score = (
+            block.cell_covering(weights, cell.col),
+            block.cell_covering(scores, cell.col) if scores else None,
+        )
+        if (
+            not name
+            or name in _rules()["table"]["total_rows"]
+            or weight is None
+            or not _BARE_NUMBER.fullmatch(weight.text.strip())
+        ):
             continue
-        found.append(Category(id="", name=name, level=1, weight=Decimal(weight.text.strip()), span=cell.span,
-                              score=Decimal(score.text.strip()) if score is not None and
-                              _BARE_NUMBER.fullmatch(score.text.strip()) else None))
+        found.append(
+            Category(
+                id="",
+                name=name,
+                level=1,
+                weight=Decimal(weight.text.strip()),
+                span=cell.span,
+                score=Decimal(score.text.strip())
+                if score is not None and _BARE_NUMBER.fullmatch(score.text.strip())
+                else None,
+            )
+        )
     return found
 
 
@@ -241,11 +266,19 @@ def _joined_with(block: Block, following: Optional[Block]) -> Block:
     """A table whose rows go on in the next block (one table split over two <table>s or pages: a header row
     alone, then the rows) as one block; any other table as it is."""
     rows = {c.row for c in block.cells}
-    if following is None or following.kind != "table" or block.flattened or len(rows) != 1 or \
-            max(c.col + c.colspan for c in following.cells) != max(c.col + c.colspan for c in block.cells):
+    if (
+        following is None
+        or following.kind != "table"
+        or block.flattened
+        or len(rows) != 1
+        or max(c.col + c.colspan for c in following.cells) != max(c.col + c.colspan for c in block.cells)
+    ):
         return block
-    return replace(block, cells=block.cells + [replace(c, row=c.row + 1) for c in following.cells],
-                   span=(block.span[0], following.span[1]))
+    return replace(
+        block,
+        cells=block.cells + [replace(c, row=c.row + 1) for c in following.cells],
+        span=(block.span[0], following.span[1]),
+    )
 
 
 def _one_cell_rows(block: Block) -> bool:
@@ -261,7 +294,7 @@ def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict]
         return [], []
     if not block.flattened and (transposed := _transposed_categories(block)):
         return [], transposed
-    for cells in (_flattened_rows(block) if block.flattened else _grid_rows(block)):
+    for cells in _flattened_rows(block) if block.flattened else _grid_rows(block):
         row = cells.pop("_row")
         found: dict = {}
         for role in ("category", "subcategory"):
@@ -270,18 +303,25 @@ def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict]
                 m = weight_in_name.search(cell.text)
                 found[role] = weight_in_name.sub("", cell.text).strip()
                 weight_cell = cells.get(f"{role}_weight")
-                weight = Decimal(m.group(1)) if m else \
-                    Decimal(weight_cell.text) if weight_cell is not None and _BARE_NUMBER.fullmatch(weight_cell.text) \
+                weight = (
+                    Decimal(m.group(1))
+                    if m
+                    else Decimal(weight_cell.text)
+                    if weight_cell is not None and _BARE_NUMBER.fullmatch(weight_cell.text)
                     else None
+                )
                 if weight is not None and cell.row == row:
-                    categories.append(Category(id="", name=found[role], level=1 if role == "category" else 2,
-                                               weight=weight, span=cell.span))
+                    categories.append(
+                        Category(
+                            id="", name=found[role], level=1 if role == "category" else 2, weight=weight, span=cell.span
+                        )
+                    )
         name_cell = cells.get("name")
         if name_cell is None or name_cell.row != row or not name_cell.text.strip():
             continue
         marker = heading_marker(name_cell.text)
         found["number"] = marker[1] if marker else None
-        found["name"] = name_cell.text[marker[2]:].strip() if marker else name_cell.text.strip()
+        found["name"] = name_cell.text[marker[2] :].strip() if marker else name_cell.text.strip()
         for role in ("target", "actual"):
             cell = cells.get(role)
             if cell is not None:
@@ -312,21 +352,21 @@ def _text_headers(text: str) -> list[tuple[list[str], int]]:
     squeezed = "".join(text[i] for i in kept)
     headers, run, first_start, last_end = [], [], -1, -1
     for role, start, end in _labels_in(squeezed) + [("", len(squeezed) + 10**6, 0)]:
-        if run and (start - last_end > rules["text_table"]["max_gap"] or
-                    regex.search(r"\d", squeezed[last_end:start])):
+        if run and (start - last_end > rules["text_table"]["max_gap"] or regex.search(r"\d", squeezed[last_end:start])):
             if len(run) >= rules["table"]["min_header_labels"] and "name" in [r for r, _ in run]:
                 headers.append(([r for r, _ in run], kept[first_start], kept[last_end - 1] + 1))
             run = []
         if role:
             roles = [r for r, _ in run]
             role = _group_weight(role, roles[-1] if roles else None)
-            if role in roles:   # a stray label before the header (完成情况 of 年度总体目标完成情况)
-                run = run[roles.index(role) + 1:]
+            if role in roles:  # a stray label before the header (完成情况 of 年度总体目标完成情况)
+                run = run[roles.index(role) + 1 :]
             run.append((role, start))
             first_start = run[0][1]
             last_end = end
-    for start, end, words in split_header_lines(text, lambda w: _role_of_header(w) is not None and
-                                                 _labels_in(w)[0][2] == len(w)):
+    for start, end, words in split_header_lines(
+        text, lambda w: _role_of_header(w) is not None and _labels_in(w)[0][2] == len(w)
+    ):
         roles: list[str] = []
         for word in words:
             role = _group_weight(_role_of_header(word), roles[-1] if roles else None)
@@ -337,8 +377,9 @@ def _text_headers(text: str) -> list[tuple[list[str], int]]:
     return sorted(headers, key=lambda h: h[1])
 
 
-def _text_rows(text: str, start: int, width: int, ends: tuple[str, ...], max_lines: int,
-               one_per_line: bool) -> list[list[tuple[str, int]]]:
+def _text_rows(
+    text: str, start: int, width: int, ends: tuple[str, ...], max_lines: int, one_per_line: bool
+) -> list[list[tuple[str, int]]]:
     """The rows after a text header. A row is a line of cells, or, where the header stood one cell per line
     (FORMS.md rendering 3), the cells of `width` lines after the name: empty lines and lone '|' are empty cells."""
     lines, offset = [], start
@@ -390,6 +431,7 @@ def _is_group_word(cell: str) -> bool:
     word = regex.sub(_rules()["table"]["weight_in_name"], "", cell).strip()
     return word in rules["categories"] or word in rules["subcategories"] or not word
 
+
 def _split_cells(line: str, offset: int) -> list[tuple[str, int]]:
     """Cells of a text row: separated by tabs, '|' or spaces; (text, start)."""
     cells, at = [], 0
@@ -401,8 +443,9 @@ def _split_cells(line: str, offset: int) -> list[tuple[str, int]]:
     return cells
 
 
-def _unfused(cell: tuple[str, int], values: list[str], quantities: _Quantities,
-             limit: Decimal) -> Optional[list[tuple[str, int]]]:
+def _unfused(
+    cell: tuple[str, int], values: list[str], quantities: _Quantities, limit: Decimal
+) -> Optional[list[tuple[str, int]]]:
     """Cells of an indicator row fused with no separator (培训人次≥500人次526人次2020) when the header ends in
     target, actual, weight, score: the target and actual are the two quantities just before a trailing run,
     and the run splits into weight and score in exactly one way with score ≤ weight ≤ the category's weight."""
@@ -413,9 +456,16 @@ def _unfused(cell: tuple[str, int], values: list[str], quantities: _Quantities,
     run = regex.search(r"\d[\d.]*$", text)
     if not run:
         return None
-    splits = [(w, sc) for i in range(1, len(run.group())) for w, sc in [(run.group()[:i], run.group()[i:])]
-              if _BARE_NUMBER.fullmatch(w) and _BARE_NUMBER.fullmatch(sc) and not (len(w) > 1 and w[0] == "0")
-              and not (len(sc) > 1 and sc[0] == "0" and not sc.startswith("0.")) and Decimal(sc) <= Decimal(w) <= limit]
+    splits = [
+        (w, sc)
+        for i in range(1, len(run.group()))
+        for w, sc in [(run.group()[:i], run.group()[i:])]
+        if _BARE_NUMBER.fullmatch(w)
+        and _BARE_NUMBER.fullmatch(sc)
+        and not (len(w) > 1 and w[0] == "0")
+        and not (len(sc) > 1 and sc[0] == "0" and not sc.startswith("0."))
+        and Decimal(sc) <= Decimal(w) <= limit
+    ]
     if len(splits) != 1:
         return None
     end = start + run.start()
@@ -429,9 +479,13 @@ def _unfused(cell: tuple[str, int], values: list[str], quantities: _Quantities,
     if target.span[0] <= name_start:
         return None
     weight, score = splits[0]
-    cells = groups + [(text[prefix:target.span[0] - start], name_start),
-                                                   (target.text, target.span[0]), (actual.text, actual.span[0]),
-                                                   (weight, end), (score, end + len(weight))]
+    cells = groups + [
+        (text[prefix : target.span[0] - start], name_start),
+        (target.text, target.span[0]),
+        (actual.text, actual.span[0]),
+        (weight, end),
+        (score, end + len(weight)),
+    ]
     return cells
 
 
@@ -462,9 +516,9 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
     for roles, header_start, header_end in _text_headers(text):
         if any(s <= header_end <= e for s, e in table_spans):
             continue
-        values = roles[roles.index("name") + 1:]
+        values = roles[roles.index("name") + 1 :]
         leaf_cells = 1 + len(values)
-        groups = [r for r in roles[:roles.index("name")] if r in ("category", "subcategory")]
+        groups = [r for r in roles[: roles.index("name")] if r in ("category", "subcategory")]
         line_end = text.find("\n", header_end) if "\n" in text[header_end:] else len(text)
         line_start = line_end + 1
         category = subcategory = None
@@ -473,8 +527,11 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
         # a whole table run on in one line after its header (rendering 4 without line breaks): rows are the
         # name and the cells of a row without its trailing 偏差原因 (empty, so vanished)
         width = len(values) - (bool(values) and values[-1] == "deviation_reason")
-        rows = _rows_of_stream(run_on, width, tuple(rules["ends"])) if width and len(run_on) > 2 * width else \
-            _text_rows(text, line_start, len(values), tuple(rules["ends"]), rules["max_lines"], one_per_line)
+        rows = (
+            _rows_of_stream(run_on, width, tuple(rules["ends"]))
+            if width and len(run_on) > 2 * width
+            else _text_rows(text, line_start, len(values), tuple(rules["ends"]), rules["max_lines"], one_per_line)
+        )
         for cells in rows:
             if len(cells) == 1:
                 limit = categories[-1].weight if categories and categories[-1].weight else Decimal(100)
@@ -484,30 +541,47 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
                 m = weight_in_name.search(cells[0][0])
                 # a group word followed by a bare number is an indicator's name (社会效益 | 10 | ... | 9), unless
                 # the header gives groups a 分值 column of their own
-                named = len(cells) > 1 and _BARE_NUMBER.fullmatch(cells[1][0]) and not m and \
-                    (not any(r.endswith("_weight") for r in roles) or len(cells) <= leaf_cells)
+                named = (
+                    len(cells) > 1
+                    and _BARE_NUMBER.fullmatch(cells[1][0])
+                    and not m
+                    and (not any(r.endswith("_weight") for r in roles) or len(cells) <= leaf_cells)
+                )
                 if named:
                     break
                 if not word and m and categories and categories[-1].weight is None:
-                    categories[-1].weight = Decimal(m.group(1))    # 满意度指标 / (10分) on the next line
+                    categories[-1].weight = Decimal(m.group(1))  # 满意度指标 / (10分) on the next line
                 elif word in categories_words and word != category:
                     category, subcategory = word, None
                     weighted = "category_weight" in roles and len(cells) > 1 and _BARE_NUMBER.fullmatch(cells[1][0])
                     weight = Decimal(m.group(1)) if m else Decimal(cells[1][0]) if weighted else None
-                    categories.append(Category(id="", name=word, level=1, weight=weight,
-                                               span=(cells[0][1], cells[0][1] + len(cells[0][0]))))
+                    categories.append(
+                        Category(
+                            id="", name=word, level=1, weight=weight, span=(cells[0][1], cells[0][1] + len(cells[0][0]))
+                        )
+                    )
                     if weighted:
                         cells.pop(0)
                 elif word == category:
                     pass
                 elif word in subcategory_words:
                     subcategory = word
-                elif m and word and len(cells) > 1 and not _BARE_NUMBER.fullmatch(cells[1][0]) or \
-                        len(cells) > leaf_cells and groups:
+                elif (
+                    m
+                    and word
+                    and len(cells) > 1
+                    and not _BARE_NUMBER.fullmatch(cells[1][0])
+                    or len(cells) > leaf_cells
+                    and groups
+                ):
                     # a group named freely, weighted in brackets (目标设定(6分)) or in its own column, before
                     # the name: the first of two groups on a row is the category, a lone one a sub-category
-                    weighted = not m and len(cells) > 1 and _BARE_NUMBER.fullmatch(cells[1][0]) \
+                    weighted = (
+                        not m
+                        and len(cells) > 1
+                        and _BARE_NUMBER.fullmatch(cells[1][0])
                         and len(cells) - 2 >= leaf_cells
+                    )
                     first_of_two = len(cells) - (2 if weighted else 1) > leaf_cells
                     level = 1 if first_of_two or len(groups) == 1 or category is None else 2
                     if level == 1:
@@ -516,8 +590,15 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
                         subcategory = word
                     weight = Decimal(m.group(1)) if m else Decimal(cells[1][0]) if weighted else None
                     if weight is not None:
-                        categories.append(Category(id="", name=word, level=level, weight=weight,
-                                                   span=(cells[0][1], cells[0][1] + len(cells[0][0]))))
+                        categories.append(
+                            Category(
+                                id="",
+                                name=word,
+                                level=level,
+                                weight=weight,
+                                span=(cells[0][1], cells[0][1] + len(cells[0][0])),
+                            )
+                        )
                     if weighted:
                         cells.pop(0)
                 else:
@@ -532,11 +613,15 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
             numeric_roles = [r for r in values if r in ("weight", "score")]
             if len(rest) == len(values):
                 assigned = dict(zip(values, rest))
-            elif numeric_roles == ["weight", "score"] and values.index("score") == values.index("weight") + 1 \
-                    and len(numbers) >= 2 and numbers[-1] == numbers[-2] + 1:
+            elif (
+                numeric_roles == ["weight", "score"]
+                and values.index("score") == values.index("weight") + 1
+                and len(numbers) >= 2
+                and numbers[-1] == numbers[-2] + 1
+            ):
                 j = numbers[-1]
                 assigned = {"weight": rest[j - 1], "score": rest[j]}
-                before, roles_before = rest[:j - 1], values[:values.index("weight")]
+                before, roles_before = rest[: j - 1], values[: values.index("weight")]
                 if len(before) == len(roles_before):
                     assigned |= dict(zip(roles_before, before))
             elif numeric_roles == ["score"] and numbers:
@@ -560,8 +645,9 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
     return found, categories
 
 
-def read_indicators(document: Document, sections: list[Section], quantities: list[Quantity],
-                    scored_form_rows: list[dict]) -> tuple[list[Category], list[Indicator]]:
+def read_indicators(
+    document: Document, sections: list[Section], quantities: list[Quantity], scored_form_rows: list[dict]
+) -> tuple[list[Category], list[Indicator]]:
     """Categories and indicators in document order; an indicator's category is its table cell or its heading."""
     quantities = _Quantities(quantities)
     categories = categories_from_headings(document, sections, quantities)

@@ -2,6 +2,7 @@
 
 Auditors compare to the fen, so no value may pass through a float on its way to or from a file.
 """
+
 from __future__ import annotations
 
 import json

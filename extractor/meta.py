@@ -1,4 +1,5 @@
 """What a report is: title, kind, fiscal year, department, region, total score and grade (patterns/report.toml)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -11,8 +12,7 @@ import regex
 from . import patterns
 from .divisions import division_mentions, region_prefix
 from .normalise import normalise
-from .record import (Fact, ReportMeta, StatedDepartment, StatedKind, StatedNumber, StatedText,
-                     StatedYear)
+from .record import Fact, ReportMeta, StatedDepartment, StatedKind, StatedNumber, StatedText, StatedYear
 
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(度)?(?!\s*\d{1,2}\s*月)")
 
@@ -60,7 +60,7 @@ def find_kind(text: str, title: Optional[StatedText]) -> Optional[StatedKind]:
 
 
 def _year_ok(text: str, m: regex.Match) -> bool:
-    before = text[max(0, m.start() - 8):m.start()]
+    before = text[max(0, m.start() - 8) : m.start()]
     return not any(label in before for label in _rules()["fiscal_year"]["not_after"])
 
 
@@ -72,13 +72,14 @@ def find_fiscal_year(text: str, title: Optional[StatedText]) -> Optional[StatedY
         m = _YEAR.search(title.value)
         if m:
             return stated(m, title.span[0])
-        following = text[title.span[1]:].split("\n")[1:1 + _rules()["fiscal_year"]["title_year_lines"]]
+        following = text[title.span[1] :].split("\n")[1 : 1 + _rules()["fiscal_year"]["title_year_lines"]]
         offset = title.span[1] + 1
         for line in following:
             bare = regex.fullmatch(r"\s*((?:19|20)\d{2})\s*", line)
             if bare:
-                return StatedYear(value=int(bare.group(1)), text=bare.group(1),
-                                  span=(offset + bare.start(1), offset + bare.end(1)))
+                return StatedYear(
+                    value=int(bare.group(1)), text=bare.group(1), span=(offset + bare.start(1), offset + bare.end(1))
+                )
             offset += len(line) + 1
     opening = text[: _rules()["fiscal_year"]["opening_chars"]]
     candidates = [m for m in _YEAR.finditer(opening) if _year_ok(opening, m)]
@@ -111,7 +112,7 @@ def _from_cover(text: str) -> Optional[StatedDepartment]:
     ends = regex.escape(rules["value_ends"])
     for label in rules["cover_fields"]:
         separator = r"\s*[:：|]?\s*" if len(label) >= rules["bare_label_min_length"] else r"\s*[:：|\s]\s*"
-        remark = r"(?:[(（][^)）\n]{1,6}[)）])?"    # 实施单位(盖章)
+        remark = r"(?:[(（][^)）\n]{1,6}[)）])?"  # 实施单位(盖章)
         not_after = rf"(?<!{'|'.join(map(regex.escape, rules['cover_not_after']))})"
         for m in regex.finditer(rf"{not_after}{regex.escape(label)}{remark}{separator}([^{ends}]{{2,40}})", text):
             name = _clean_name(m.group(1))
@@ -137,8 +138,11 @@ def _from_title(title: Optional[StatedText]) -> Optional[StatedDepartment]:
 def _from_body(text: str) -> Optional[StatedDepartment]:
     """The organisation named most often after a clause break, starting with a region (twice at least)."""
     rules = _rules()["department"]
-    pattern = regex.compile(rf"(?<=^|[。，,；;：:\n|\s“”])(?:{rules['region_start']})[\p{{Han}}]{{0,25}}?"
-                            rf"(?:{patterns.alternation(rules['suffixes'])})", regex.M)
+    pattern = regex.compile(
+        rf"(?<=^|[。，,；;：:\n|\s“”])(?:{rules['region_start']})[\p{{Han}}]{{0,25}}?"
+        rf"(?:{patterns.alternation(rules['suffixes'])})",
+        regex.M,
+    )
     mentions = [(m.group(), m.start()) for m in pattern.finditer(text)]
     counts = Counter(name for name, _ in mentions)
     if not counts:
@@ -155,10 +159,12 @@ def _from_division_mention(text: str) -> Optional[StatedDepartment]:
     opening text (泸西县教育体育局), skipping names right after labels of other bodies (主管部门 ...)."""
     rules = _rules()["department"]
     opening = text[: _rules()["fiscal_year"]["opening_chars"]]
-    organisation = regex.compile(rf"[\p{{Han}}]{{0,{rules['mention']['max_chars']}}}?"
-                                 rf"(?:{patterns.alternation(rules['suffixes'])})")
+    organisation = regex.compile(
+        rf"[\p{{Han}}]{{0,{rules['mention']['max_chars']}}}?"
+        rf"(?:{patterns.alternation(rules['suffixes'])})"
+    )
     for position, name in division_mentions(opening):
-        before = opening[max(0, position - 8):position]
+        before = opening[max(0, position - 8) : position]
         if any(before.endswith(label) for label in rules["mention"]["not_after"]):
             continue
         m = organisation.match(opening, position + len(name))
@@ -206,9 +212,14 @@ def read_meta(text: str, path: Optional[str] = None) -> ReportMeta:
     department = find_department(text, title)
     if department is None and path:
         department = _from_file_name(path)
-    return ReportMeta(title=title, kind=find_kind(text, title), fiscal_year=find_fiscal_year(text, title),
-                      department=department, department_key=department_key(department.value) if department else None,
-                      region=find_region(department))
+    return ReportMeta(
+        title=title,
+        kind=find_kind(text, title),
+        fiscal_year=find_fiscal_year(text, title),
+        department=department,
+        department_key=department_key(department.value) if department else None,
+        region=find_region(department),
+    )
 
 
 def _from_file_name(path: str) -> Optional[StatedDepartment]:

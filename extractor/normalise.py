@@ -1,4 +1,5 @@
 """Fold full-width forms, odd spaces and conversion leftovers, keeping a map back to the original offsets."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,10 @@ def normalise(source: str) -> Normalised:
     """Normalise `source`; every kept character keeps its source offset (folding is one character to one)."""
     if not _NEEDS_DELETION.search(source):
         return Normalised(source.translate(_FOLD), None, len(source))
-    deleted = sorted({(m.start(), m.end()) for m in _LEFTOVERS.finditer(source)} |
-                     {(m.start(), m.end()) for m in _DELETED_CHARS.finditer(source)})
+    deleted = sorted(
+        {(m.start(), m.end()) for m in _LEFTOVERS.finditer(source)}
+        | {(m.start(), m.end()) for m in _DELETED_CHARS.finditer(source)}
+    )
     pieces: list[str] = []
     offsets: list[int] = []
     kept_from = 0
@@ -77,4 +80,3 @@ def fold_script(text: str) -> str:
     if text.isascii():
         return text
     return "".join(_simplified(c) if ord(c) >= 0x3400 else c for c in text)
-

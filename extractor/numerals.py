@@ -1,4 +1,5 @@
 """Parse written numbers — Arabic, Chinese, financial capitals and mixes such as 2亿3千万 — to exact Decimals."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -41,9 +42,9 @@ def parse_numeral(text: str) -> Decimal:
     """
     digits, places = _tables()
     text = text.replace(",", "")
-    total = Decimal(0)       # sections closed by 亿
-    below_yi = Decimal(0)    # sections closed by 万, below 亿
-    section = Decimal(0)     # below 万
+    total = Decimal(0)  # sections closed by 亿
+    below_yi = Decimal(0)  # sections closed by 万, below 亿
+    section = Decimal(0)  # below 万
     current: Decimal | None = None
     i = 0
     while i < len(text):

@@ -2,6 +2,7 @@
 patterns/ocr.toml fix the usual misreadings (万兀 for 万元, O for 0), one character for one so offsets hold; every
 repair and every line's confidence is kept and lands on the quantities it touches.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ def repair(text: str) -> tuple[str, list[tuple[int, int, str]]]:
         for m in pattern.finditer(text):
             if len(m.group()) != len(replacement):
                 continue
-            pieces += [text[position:m.start()], replacement]
+            pieces += [text[position : m.start()], replacement]
             done.append((m.start(), m.end(), m.group()))
             position = m.end()
         text = "".join(pieces) + text[position:]
@@ -44,8 +45,10 @@ def repair(text: str) -> tuple[str, list[tuple[int, int, str]]]:
 
 @cache
 def _column_repairs() -> list[tuple[str, regex.Pattern, str]]:
-    return [(r["column_role"], regex.compile(r["pattern"]), r["replacement"])
-            for r in patterns.load("ocr").get("column_repairs", [])]
+    return [
+        (r["column_role"], regex.compile(r["pattern"]), r["replacement"])
+        for r in patterns.load("ocr").get("column_repairs", [])
+    ]
 
 
 def repair_columns(rows: list[list[tuple[int, OcrLine]]]) -> tuple[list, list[tuple[int, int, int, str]]]:
@@ -60,8 +63,10 @@ def repair_columns(rows: list[list[tuple[int, OcrLine]]]) -> tuple[list, list[tu
                 m = pattern.search(box.text) if roles.get(col) == role else None
                 if m and len(m.group()) == len(replacement):
                     done.append((r, col, m.start(), m.group()))
-                    row[n] = (col, OcrLine(box.text[:m.start()] + replacement + box.text[m.end():], box.box,
-                                           box.confidence))
+                    row[n] = (
+                        col,
+                        OcrLine(box.text[: m.start()] + replacement + box.text[m.end() :], box.box, box.confidence),
+                    )
     return rows, done
 
 
@@ -80,6 +85,12 @@ def annotate(document: Document, quantities: list) -> list:
                 touched = True
                 for i in range(max(s, start), min(e, end)):
                     original[i - start] = before[i - s]
-        annotated.append(q.model_copy(update={"confidence": round(confidence, 4) if confidence is not None else None,
-                                              "repaired_from": "".join(original) if touched else None}))
+        annotated.append(
+            q.model_copy(
+                update={
+                    "confidence": round(confidence, 4) if confidence is not None else None,
+                    "repaired_from": "".join(original) if touched else None,
+                }
+            )
+        )
     return annotated

@@ -1,4 +1,5 @@
 """Locate and read the pattern data files (patterns/*.toml) that drive extraction."""
+
 from __future__ import annotations
 
 import sys
@@ -13,7 +14,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-_PACKAGED = Path(__file__).parent / "patterns"      # inside an installed wheel
+_PACKAGED = Path(__file__).parent / "patterns"  # inside an installed wheel
 _SOURCE_TREE = Path(__file__).parent.parent / "patterns"  # a checkout or editable install
 
 

@@ -1,4 +1,5 @@
 """The public entry points: a file or a text in, a Report out."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,21 +13,21 @@ from .checks import run_checks
 from .document import Document, document_from_text
 from .errors import shown_path
 from .fields import facts_from, label_quantities, report_subjects
-from .forms import read_forms
 from .findings import find_findings
+from .forms import read_forms
 from .indicators import is_item_line, read_indicators
 from .limits import DEFAULT_LIMITS, Limits
 from .load import load_bytes, read_file
-from .normalise import fold_script
 from .meta import find_grade, read_meta, total_score
+from .normalise import fold_script
 from .ocr_repairs import annotate
 from .projects import project_facts
 from .quantities import find_quantities, merge_quantities
 from .record import Evaluation, FormTable, Indicator, Report, Source
+from .structure import find_sections
 
 # Fewer weighted rows than this are not taken for a framework table.
 _MIN_FRAMEWORK_ROWS = 3
-from .structure import find_sections
 
 
 def _read_in_simplified(document: Document) -> Document:
@@ -34,7 +35,9 @@ def _read_in_simplified(document: Document) -> Document:
     folded = fold_script(document.text)
     if folded == document.text:
         return document
-    blocks = [replace(b, cells=[replace(c, text=folded[c.span[0]:c.span[1]]) for c in b.cells]) for b in document.blocks]
+    blocks = [
+        replace(b, cells=[replace(c, text=folded[c.span[0] : c.span[1]]) for c in b.cells]) for b in document.blocks
+    ]
     return replace(document, text=folded, blocks=blocks)
 
 
@@ -53,7 +56,7 @@ def _as_written(model: BaseModel, original: str, folded: str) -> None:
             start, end = span
             at = folded.find(value, start, end) if value else -1
             if at >= 0:
-                setattr(model, name, original[at:at + len(value)])
+                setattr(model, name, original[at : at + len(value)])
 
 
 def _indicator_table(indicators: list[Indicator]) -> list[FormTable]:
@@ -62,8 +65,9 @@ def _indicator_table(indicators: list[Indicator]) -> list[FormTable]:
     if len(weighted) < _MIN_FRAMEWORK_ROWS:
         return []
     span = (weighted[0].span[0], weighted[-1].span[1])
-    return [FormTable(form="D", part="indicators", rendering=1 if weighted[0].cell else 2, span=span, columns=[],
-                      rows=[])]
+    return [
+        FormTable(form="D", part="indicators", rendering=1 if weighted[0].cell else 2, span=span, columns=[], rows=[])
+    ]
 
 
 _LONE_SURROGATE = regex.compile("[\ud800-\udfff]")
@@ -83,12 +87,23 @@ def build_report(document: Document, source: Source) -> Report:
     facts = facts_from(quantities, evidence) + project_facts(text, quantities, sections)
     categories, indicators = read_indicators(document, sections, quantities, forms.indicators)
     tables = forms.tables or _indicator_table(indicators)
-    evaluation = Evaluation(total_score=total_score(facts), grade=find_grade(text), categories=categories,
-                            indicators=indicators)
+    evaluation = Evaluation(
+        total_score=total_score(facts), grade=find_grade(text), categories=categories, indicators=indicators
+    )
     problems, measures = find_findings(document, sections)
-    report = Report(source=source, text=text, report=meta, sections=sections, quantities=quantities, facts=facts,
-                    evaluation=evaluation, problems=problems, measures=measures, tables=tables,
-                    warnings=forms.warnings)
+    report = Report(
+        source=source,
+        text=text,
+        report=meta,
+        sections=sections,
+        quantities=quantities,
+        facts=facts,
+        evaluation=evaluation,
+        problems=problems,
+        measures=measures,
+        tables=tables,
+        warnings=forms.warnings,
+    )
     report.checks = run_checks(report)
     if text != written:
         _as_written(report, written, text)
@@ -96,8 +111,9 @@ def build_report(document: Document, source: Source) -> Report:
     return report
 
 
-def extract_document(path: str | Path, limits: Limits = DEFAULT_LIMITS,
-                     data: bytes | None = None) -> tuple[Document, Report]:
+def extract_document(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS, data: bytes | None = None
+) -> tuple[Document, Report]:
     """The loaded Document (blocks, cells) and the record of the report file at `path`, within `limits` (its
     bytes as `data` when they were read elsewhere, as on a cluster)."""
     data = read_file(path, limits) if data is None else data

@@ -4,6 +4,7 @@ Read clause by clause over the text with whitespace removed (PDF lines break ins
 are in patterns/projects.toml. Where a report states values per stage (编报绩效目标 / 绩效跟踪评价 / 绩效自评),
 only the self-evaluation's are kept (gold-format GUIDE.md, projects.*).
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
@@ -67,7 +68,9 @@ def _vocabulary() -> _Vocabulary:
     grades = f"(?P<grade>{patterns.alternation(grade_of)})"
     stage_of = {w: s for s, words in data["stages"].items() for w in words}
     return _Vocabulary(
-        sentence_ends=text["sentence_ends"], part_ends=text["part_ends"], clause_ends=text["clause_ends"],
+        sentence_ends=text["sentence_ends"],
+        part_ends=text["part_ends"],
+        clause_ends=text["clause_ends"],
         count_units=tuple(count["units"]),
         link=regex.compile(count["link"]),
         after_project_count=regex.compile(count["after_project_count"]),
@@ -98,9 +101,9 @@ class _Compact:
 
     def __init__(self, text: str):
         self.text = _SPACE.sub("", text)
-        self.run_ends: list[int] = []       # original end of each whitespace run
-        self.run_at: list[int] = []         # compact position where each run was
-        self.removed: list[int] = []        # whitespace removed up to the end of each run
+        self.run_ends: list[int] = []  # original end of each whitespace run
+        self.run_at: list[int] = []  # compact position where each run was
+        self.removed: list[int] = []  # whitespace removed up to the end of each run
         removed = 0
         for m in _SPACE.finditer(text):
             self.run_at.append(m.start() - removed)
@@ -129,8 +132,9 @@ def _marks(characters: str) -> regex.Pattern:
 
 def _pieces(text: str, start: int, end: int, ends: str, cuts: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """[start, end) cut after each character of `ends` and before each position in `cuts`."""
-    bounds = sorted({m.end() for m in _marks(ends).finditer(text, start, end)} | {c for c in cuts if start < c < end}
-                    | {end})
+    bounds = sorted(
+        {m.end() for m in _marks(ends).finditer(text, start, end)} | {c for c in cuts if start < c < end} | {end}
+    )
     return [(a, b) for a, b in zip([start] + bounds, bounds) if a < b]
 
 
@@ -165,14 +169,14 @@ class _Sentence:
         """The clause up to the quantity, at most max_label_length characters (a cut start is marked with …)."""
         start = self.clause_starts[self.clause(p.start)]
         if p.start - start > self.vocab.max_label_length:
-            return "…" + self.text[p.start - self.vocab.max_label_length:p.start]
-        return self.text[start:p.start]
+            return "…" + self.text[p.start - self.vocab.max_label_length : p.start]
+        return self.text[start : p.start]
 
     def after(self, p: _Placed) -> str:
         """The clause after the quantity, without the mark that ends it."""
         end = self.clauses[self.clause(p.start)][1]
         end -= end > p.end and self.text[end - 1] in self.vocab.clause_ends
-        return self.text[p.end:min(end, p.end + self.vocab.max_label_length)]
+        return self.text[p.end : min(end, p.end + self.vocab.max_label_length)]
 
     def after_subset(self, p: _Placed) -> bool:
         return self.subset_at[self.part(p.start)] < p.start
@@ -188,7 +192,7 @@ def _is_count_quantity(q: Quantity, units: tuple[str, ...], in_form: bool) -> bo
 def _grade(before: str, after: str, vocab: _Vocabulary) -> Optional[str]:
     """The grade a count is of: 绩效评级为“优”的项目39个, 优秀项目3个, 3个项目评为优秀."""
     m = vocab.grade_before.search(before)
-    if m and (m.group("grade") in vocab.grade_bare or vocab.grade_rated.search(before[:m.start()])):
+    if m and (m.group("grade") in vocab.grade_bare or vocab.grade_rated.search(before[: m.start()])):
         return vocab.grade_of[m.group("grade")]
     m = vocab.grade_after.match(after)
     return vocab.grade_of[m.group("grade")] if m else None
@@ -197,7 +201,7 @@ def _grade(before: str, after: str, vocab: _Vocabulary) -> Optional[str]:
 def _is_count(before: str, after: str, vocab: _Vocabulary) -> bool:
     """项目…N个 with a budget project's words before 项目, or N个项目 after a verb of funds or evaluation."""
     at = before.rfind("项目")
-    if at >= 0 and vocab.link.fullmatch(before[at + 2:]) and vocab.after_project_count.match(after):
+    if at >= 0 and vocab.link.fullmatch(before[at + 2 :]) and vocab.after_project_count.match(after):
         left = before[:at]
         if vocab.before_project.search(left):
             return True
@@ -224,11 +228,13 @@ def _stages(sentence: str, offset: int, vocab: _Vocabulary) -> Callable[[int], O
     def stage(position: int) -> Optional[str]:
         i = bisect_right(starts, position) - 1
         return marks[max(i, 0)][1] if marks else None
+
     return stage
 
 
-def _read_sentence(text: str, start: int, end: int, placed: list[_Placed],
-                   vocab: _Vocabulary) -> list[tuple[str, _Placed, Optional[str]]]:
+def _read_sentence(
+    text: str, start: int, end: int, placed: list[_Placed], vocab: _Vocabulary
+) -> list[tuple[str, _Placed, Optional[str]]]:
     """(field, quantity, stage) of one sentence of the compact text."""
     sentence = text[start:end]
     if not any(w in sentence for w in vocab.sentence_cues) or any(w in sentence for w in vocab.not_in_sentence):
@@ -245,13 +251,20 @@ def _read_sentence(text: str, start: int, end: int, placed: list[_Placed],
     counts = [p for field, p in found if field == "projects.count"]
     amounts: dict[int, list[_Placed]] = {}
     for p in placed:
-        if p.quantity.kind == "amount" and p.quantity.value is not None and vocab.amount_label.search(s.before(p)) \
-                and not s.after_subset(p):
+        if (
+            p.quantity.kind == "amount"
+            and p.quantity.value is not None
+            and vocab.amount_label.search(s.before(p))
+            and not s.after_subset(p)
+        ):
             amounts.setdefault(s.clause(p.start), []).append(p)
     for count in counts:
         here, part = s.clause(count.start), s.part(count.start)
-        near = [a for a in amounts.get(here, []) if a.start > count.start] + amounts.get(here + 1, []) + \
-            amounts.get(here - 1, [])
+        near = (
+            [a for a in amounts.get(here, []) if a.start > count.start]
+            + amounts.get(here + 1, [])
+            + amounts.get(here - 1, [])
+        )
         near = [a for a in near if s.part(a.start) == part]
         if near:
             found.append(("projects.amount", near[0]))
@@ -270,7 +283,7 @@ def _read_form(q: Quantity, vocab: _Vocabulary) -> Optional[str]:
     if not _is_count_quantity(q, vocab.count_units, in_form=True) or any(w in label for w in vocab.not_in_sentence):
         return None
     if not any(w in label for w in patterns.load("projects")["count"]["form_labels"]):
-        return None     # a column headed 项目 holds 科目编码 and names, not counts
+        return None  # a column headed 项目 holds 科目编码 and names, not counts
     return _classify(label, "", vocab)
 
 
@@ -285,10 +298,12 @@ def find_project_values(text: str, quantities: list[Quantity], sections: list[Se
     for start, end in _pieces(compact.text, 0, len(compact.text), vocab.sentence_ends, headings):
         if "项目" not in compact.text[start:end]:
             continue
-        placed = prose[bisect_left(starts, start):bisect_left(starts, end)]
+        placed = prose[bisect_left(starts, start) : bisect_left(starts, end)]
         sentence = compact.original(start, end)
-        staged += [(ProjectValue(field, p.quantity, sentence), stage)
-                   for field, p, stage in _read_sentence(compact.text, start, end, placed, vocab)]
+        staged += [
+            (ProjectValue(field, p.quantity, sentence), stage)
+            for field, p, stage in _read_sentence(compact.text, start, end, placed, vocab)
+        ]
     if len({stage for _, stage in staged} - {None}) > 1:  # figures per stage: the self-evaluation's are the facts
         staged = [(v, stage) for v, stage in staged if stage in (None, SELF_EVALUATION)]
     values = [v for v, _ in staged]
@@ -301,8 +316,15 @@ def find_project_values(text: str, quantities: list[Quantity], sections: list[Se
 def as_fact(value: ProjectValue) -> Fact:
     """The one place a projects.* fact is built (its evidence: `value.kind` over `value.evidence`)."""
     q = value.quantity
-    return Fact(field=value.field, value=q.value, unit=q.unit, quantity=q.id, text=q.text, span=q.span,
-                evidence=Evidence(kind=value.kind, clause=value.evidence if value.kind == "clause" else None))
+    return Fact(
+        field=value.field,
+        value=q.value,
+        unit=q.unit,
+        quantity=q.id,
+        text=q.text,
+        span=q.span,
+        evidence=Evidence(kind=value.kind, clause=value.evidence if value.kind == "clause" else None),
+    )
 
 
 def project_facts(text: str, quantities: list[Quantity], sections: list[Section]) -> list[Fact]:

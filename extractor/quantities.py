@@ -3,6 +3,7 @@
 The grammar is generic; which words are units, multipliers, qualifiers and non-quantities (dates, document
 numbers, enumeration marks) comes from patterns/*.toml.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -104,8 +105,14 @@ def _grammar() -> _Grammar:
         {tail}
     """
     exclusions = [regex.compile(p, regex.M) for p in patterns.load("exclusions")["patterns"].values()]
-    return _Grammar(units, qualifiers["prefix"], qualifiers["inner"], qualifiers["suffix"],
-                    regex.compile(pattern, regex.X), exclusions)
+    return _Grammar(
+        units,
+        qualifiers["prefix"],
+        qualifiers["inner"],
+        qualifiers["suffix"],
+        regex.compile(pattern, regex.X),
+        exclusions,
+    )
 
 
 def _mask_exclusions(text: str, grammar: _Grammar) -> str:
@@ -121,8 +128,13 @@ def _mask_exclusions(text: str, grammar: _Grammar) -> str:
 
 def _qualify(m: regex.Match, grammar: _Grammar) -> tuple[bool, str | None]:
     approx, comparison = False, None
-    for group, table in (("prefix", grammar.prefixes), ("inner", grammar.inner), ("inner2", grammar.inner),
-                         ("cinner", grammar.inner), ("suffix", grammar.suffixes)):
+    for group, table in (
+        ("prefix", grammar.prefixes),
+        ("inner", grammar.inner),
+        ("inner2", grammar.inner),
+        ("cinner", grammar.inner),
+        ("suffix", grammar.suffixes),
+    ):
         word = m.group(group)
         if word:
             approx = approx or table[word].get("approx", False)
@@ -135,8 +147,13 @@ def _read(m: regex.Match, grammar: _Grammar) -> dict:
     approx, comparison = _qualify(m, grammar)
     fields: dict[str, object] = {"approx": approx, "comparison": comparison, "low": None, "high": None}
     if m.group("pword"):
-        return fields | {"kind": "percent", "value": parse_numeral(m.group("pnum")), "unit": "%",
-                         "unit_text": m.group("pword"), "unit_from": "text"}
+        return fields | {
+            "kind": "percent",
+            "value": parse_numeral(m.group("pnum")),
+            "unit": "%",
+            "unit_text": m.group("pword"),
+            "unit_from": "text",
+        }
     if m.group("cnum"):
         numeral, mult, unit_text = m.group("cnum"), "", m.group("cunit")
     else:
@@ -164,8 +181,13 @@ def _join_money_parts(found: list[dict]) -> list[dict]:
     joined: list[dict] = []
     for q in found:
         before = joined[-1] if joined else None
-        if (before and before["kind"] == "amount" and before["end"] == q["start"]
-                and before["unit_text"].endswith(("元", "角")) and q["unit_text"] in ("角", "分")):
+        if (
+            before
+            and before["kind"] == "amount"
+            and before["end"] == q["start"]
+            and before["unit_text"].endswith(("元", "角"))
+            and q["unit_text"] in ("角", "分")
+        ):
             cents = q["value"] / 100 if q["kind"] == "score" else q["value"]
             before.update(end=q["end"], value=before["value"] + cents, unit_text=before["unit_text"] + q["unit_text"])
         else:

@@ -1,4 +1,5 @@
 """The published record: pydantic models whose JSON Schema is the contract with auditors and researchers."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -17,8 +18,17 @@ Number = Annotated[Decimal, PlainSerializer(str, return_type=str, when_used="jso
 Span = tuple[int, int]
 
 QuantityKind = Literal[
-    "amount", "percent", "percentage_point", "count", "score", "area", "length", "mass", "volume",
-    "duration", "number",
+    "amount",
+    "percent",
+    "percentage_point",
+    "count",
+    "score",
+    "area",
+    "length",
+    "mass",
+    "volume",
+    "duration",
+    "number",
 ]
 Comparison = Literal["ge", "le", "gt", "lt"]
 
@@ -43,18 +53,24 @@ class Quantity(_Model):
     value: Optional[Number] = Field(description="Value in `unit`; null for a range (see low/high).")
     low: Optional[Number] = None
     high: Optional[Number] = None
-    unit: Optional[str] = Field(description="Normalised unit: yuan, %, pp, 分, m2, mu, m, kg, m3, day, "
-                                "month, year, hour, minute, or the measure word of a count.")
+    unit: Optional[str] = Field(
+        description="Normalised unit: yuan, %, pp, 分, m2, mu, m, kg, m3, day, "
+        "month, year, hour, minute, or the measure word of a count."
+    )
     unit_text: Optional[str] = Field(description="The unit as written, multiplier included (万元).")
     unit_from: Optional[Literal["text", "header"]] = Field(
-        description="Where the unit came from: written with the number, or a table header.")
+        description="Where the unit came from: written with the number, or a table header."
+    )
     approx: bool = False
     comparison: Optional[Comparison] = None
     label: Optional[str] = Field(None, description="The words that name this quantity, e.g. 基本支出预算安排.")
     field: Optional[str] = Field(None, description="Canonical field when attributable, else null.")
     confidence: Optional[float] = Field(None, description="OCR only: the recogniser's lowest confidence over it.")
-    repaired_from: Optional[str] = Field(None, description="OCR only: the text as recognised, before repairs "
-                                         "from patterns/ocr.toml (万兀 -> 万元, O -> 0 ...).")
+    repaired_from: Optional[str] = Field(
+        None,
+        description="OCR only: the text as recognised, before repairs "
+        "from patterns/ocr.toml (万兀 -> 万元, O -> 0 ...).",
+    )
     section: Optional[str] = Field(None, description="Id of the innermost section holding it.")
     block: Optional[int] = Field(None, description="Index of the document block holding it.")
     cell: Optional[CellRef] = Field(None, description="Table cell holding it, when in a table.")
@@ -92,8 +108,10 @@ class StatedKind(Stated[ReportKind]):
 
 
 class StatedDepartment(Stated[str]):
-    source: DepartmentSource = Field(description="Where the name came from: body text, title, a cover field "
-                                     "such as 部门(单位)名称, or the file name as a last resort.")
+    source: DepartmentSource = Field(
+        description="Where the name came from: body text, title, a cover field "
+        "such as 部门(单位)名称, or the file name as a last resort."
+    )
 
 
 class ReportMeta(_Model):
@@ -101,8 +119,11 @@ class ReportMeta(_Model):
     kind: Optional[StatedKind] = None
     fiscal_year: Optional[StatedYear] = None
     department: Optional[StatedDepartment] = None
-    department_key: Optional[str] = Field(None, description="The department name without spaces, full-width "
-                                          "forms and 单位/本级/机关 suffixes: one key for one body across files.")
+    department_key: Optional[str] = Field(
+        None,
+        description="The department name without spaces, full-width "
+        "forms and 单位/本级/机关 suffixes: one key for one body across files.",
+    )
     region: Optional[StatedText] = None
 
 
@@ -188,8 +209,10 @@ class Section(_Model):
     """A numbered or styled heading and the text it governs."""
 
     id: str
-    style: str = Field(description="Numbering style (cn_comma 一、, cn_paren (一), num_comma 1、, num_dot 1., "
-                       "num_paren (1), circled ①) or style:<Word style> for unnumbered headings.")
+    style: str = Field(
+        description="Numbering style (cn_comma 一、, cn_paren (一), num_comma 1、, num_dot 1., "
+        "num_paren (1), circled ①) or style:<Word style> for unnumbered headings."
+    )
     number: Optional[str] = Field(description="The number as written: 七, 3, ②.")
     value: Optional[int] = Field(description="The number's value, for gap checks.")
     title: str

@@ -3,6 +3,7 @@ facts, indicators and checks that point at their evidence when clicked. No netwo
 
 Pages come from Jinja2 templates in templates/ with autoescaping on, so report text can never become markup.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -15,13 +16,32 @@ from .document import Block, Document
 from .record import Category, Indicator, Report
 
 KIND_COLOURS = {
-    "amount": "#ffe08a", "percent": "#b5e3ff", "percentage_point": "#cfe8ff", "score": "#c8f0c0",
-    "count": "#f5d0f0", "area": "#ffd8b0", "length": "#ffd8b0", "mass": "#ffd8b0", "volume": "#ffd8b0",
-    "duration": "#e0d8ff", "number": "#e4e4e4",
+    "amount": "#ffe08a",
+    "percent": "#b5e3ff",
+    "percentage_point": "#cfe8ff",
+    "score": "#c8f0c0",
+    "count": "#f5d0f0",
+    "area": "#ffd8b0",
+    "length": "#ffd8b0",
+    "mass": "#ffd8b0",
+    "volume": "#ffd8b0",
+    "duration": "#e0d8ff",
+    "number": "#e4e4e4",
 }
-KIND_NAMES = {"amount": "金额 amount", "percent": "百分比 percent", "percentage_point": "百分点 pp",
-              "score": "分数 score", "count": "数量 count", "area": "面积 area", "length": "长度 length",
-              "mass": "重量 mass", "volume": "体积 volume", "duration": "时长 duration", "number": "数字 number"}
+KIND_NAMES = {
+    "amount": "金额 amount",
+    "percent": "百分比 percent",
+    "percentage_point": "百分点 pp",
+    "score": "分数 score",
+    "count": "数量 count",
+    "area": "面积 area",
+    "length": "长度 length",
+    "mass": "重量 mass",
+    "volume": "体积 volume",
+    "duration": "时长 duration",
+    "number": "数字 number",
+}
+
 
 def _tooltip(q) -> str:
     value = q.value if q.value is not None else f"{q.low}–{q.high}"
@@ -35,8 +55,9 @@ def _tooltip(q) -> str:
 
 @cache
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("extractor", "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("extractor", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
 
 
 def _pieces(text: str, start: int, end: int, quantities: list) -> list[tuple[str, dict | None]]:
@@ -62,8 +83,13 @@ def _block(document: Document, block: Block, quantities: list, heading_levels: d
         rows: dict[int, list] = defaultdict(list)
         for cell in block.cells:
             rows[cell.row].append(cell)
-        cells = [[{"rowspan": c.rowspan, "colspan": c.colspan, "pieces": _pieces(text, c.span[0], c.span[1], inside)}
-                  for c in sorted(rows[r], key=lambda c: c.col)] for r in sorted(rows)]
+        cells = [
+            [
+                {"rowspan": c.rowspan, "colspan": c.colspan, "pieces": _pieces(text, c.span[0], c.span[1], inside)}
+                for c in sorted(rows[r], key=lambda c: c.col)
+            ]
+            for r in sorted(rows)
+        ]
         return {"index": block.index, "rows": cells}
     level = heading_levels.get(block.span[0])
     tag = f"h{min(level + 1, 4)}" if level else "p"
@@ -107,23 +133,38 @@ def render_page(document: Document, report: Report) -> str:
     heading_levels = {s.heading_span[0]: s.level for s in report.sections}
     quantities = sorted(report.quantities, key=lambda q: q.span[0])
     meta = report.report
-    subtitle = " · ".join(str(x) for x in (
-        meta.department.value if meta.department else None, meta.fiscal_year.value if meta.fiscal_year else None,
-        meta.kind.value if meta.kind else None,
-        f"总分 {report.evaluation.total_score.value}" if report.evaluation.total_score else None,
-        report.source.path) if x)
+    subtitle = " · ".join(
+        str(x)
+        for x in (
+            meta.department.value if meta.department else None,
+            meta.fiscal_year.value if meta.fiscal_year else None,
+            meta.kind.value if meta.kind else None,
+            f"总分 {report.evaluation.total_score.value}" if report.evaluation.total_score else None,
+            report.source.path,
+        )
+        if x
+    )
     by_field: dict[str, list] = defaultdict(list)
     for n, fact in enumerate(report.facts):
         by_field[fact.field].append((n, fact))
     order = sorted(range(len(report.checks)), key=lambda n: (report.checks[n].status != "fail", n))
-    return _templates().get_template("page.html.j2").render(
-        title=meta.title.value if meta.title else Path(report.source.path).name, subtitle=subtitle,
-        colours=KIND_COLOURS, kind_names=KIND_NAMES,
-        blocks=[_block(document, b, quantities, heading_levels) for b in document.blocks],
-        checks=[(n, report.checks[n]) for n in order], failed=sum(c.status == "fail" for c in report.checks),
-        facts=[item for _, items in sorted(by_field.items()) for item in items],
-        categories=report.evaluation.categories, indicators=report.evaluation.indicators,
-        evidence=_evidence(document, report))
+    return (
+        _templates()
+        .get_template("page.html.j2")
+        .render(
+            title=meta.title.value if meta.title else Path(report.source.path).name,
+            subtitle=subtitle,
+            colours=KIND_COLOURS,
+            kind_names=KIND_NAMES,
+            blocks=[_block(document, b, quantities, heading_levels) for b in document.blocks],
+            checks=[(n, report.checks[n]) for n in order],
+            failed=sum(c.status == "fail" for c in report.checks),
+            facts=[item for _, items in sorted(by_field.items()) for item in items],
+            categories=report.evaluation.categories,
+            indicators=report.evaluation.indicators,
+            evidence=_evidence(document, report),
+        )
+    )
 
 
 def render_index(entries: list[tuple[str, Report]]) -> str:
@@ -135,8 +176,12 @@ def render_index(entries: list[tuple[str, Report]]) -> str:
         score = report.evaluation.total_score
         # Integral scores as integers, as the record's JSON writes them (a record read back holds 99.0).
         score_text = "" if score is None else int(score.value) if score.value == int(score.value) else score.value
-        cells = [meta.department.value if meta.department else "", meta.fiscal_year.value if meta.fiscal_year else "",
-                 score_text, failed]
+        cells = [
+            meta.department.value if meta.department else "",
+            meta.fiscal_year.value if meta.fiscal_year else "",
+            score_text,
+            failed,
+        ]
         rows.append({"href": href, "name": Path(report.source.path).name, "cells": cells})
     return _templates().get_template("index.html.j2").render(rows=rows)
 

@@ -12,6 +12,7 @@ so each span is expanded to the tokens that cover it; the record keeps the exact
 The record is stored as plain data in doc._.record (decimals as their exact strings), so doc.to_bytes(),
 Doc.from_bytes() and DocBin(store_user_data=True) carry it; doc._.report rebuilds the pydantic Report from it.
 """
+
 from __future__ import annotations
 
 from spacy.language import Language
@@ -40,8 +41,7 @@ class BudgetReport:
 
     def __call__(self, doc: Doc) -> Doc:
         report = extract_text(doc.text)
-        spans = [doc.char_span(q.span[0], q.span[1], label=q.kind, alignment_mode="expand")
-                 for q in report.quantities]
+        spans = [doc.char_span(q.span[0], q.span[1], label=q.kind, alignment_mode="expand") for q in report.quantities]
         doc.spans[SPANS_KEY] = [span for span in spans if span is not None]
         doc._.record = report.model_dump(mode="json")
         return doc

@@ -1,4 +1,5 @@
 """The section tree: headings numbered 一、 (一) 1、 1. (1) ① or styled as headings, nested as the report nests them."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -70,10 +71,17 @@ def find_sections(document: Document, is_item_line) -> list[Section]:
             closed = open_stack.pop()
             if closed["style"] == style:
                 break
-        section = {"id": f"s{len(found) + 1}", "style": style, "number": number,
-                   "value": number_value(number) if number else None, "title": _title(line[body_start:]),
-                   "level": len(open_stack) + 1, "parent": open_stack[-1]["id"] if open_stack else None,
-                   "heading_span": (start, end), "start": start}
+        section = {
+            "id": f"s{len(found) + 1}",
+            "style": style,
+            "number": number,
+            "value": number_value(number) if number else None,
+            "title": _title(line[body_start:]),
+            "level": len(open_stack) + 1,
+            "parent": open_stack[-1]["id"] if open_stack else None,
+            "heading_span": (start, end),
+            "start": start,
+        }
         found.append(section)
         open_stack.append(section)
     return _close(found, len(document.text))
@@ -87,5 +95,7 @@ def _close(found: list[dict], text_end: int) -> list[Section]:
         while unclosed and unclosed[-1]["level"] >= section["level"]:
             ends[unclosed.pop()["id"]] = section["start"]
         unclosed.append(section)
-    return [Section(**{k: v for k, v in s.items() if k != "start"}, span=(s["start"], ends.get(s["id"], text_end)))
-            for s in found]
+    return [
+        Section(**{k: v for k, v in s.items() if k != "start"}, span=(s["start"], ends.get(s["id"], text_end)))
+        for s in found
+    ]

@@ -3,6 +3,7 @@
 Proves that every import is declared: nothing from the development venv or the source tree is visible.
 Run by `make wheel-check`; needs the package registry (pip installs the declared dependencies).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -30,8 +31,9 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="wheel-check-") as tmp:
         tmp_path = Path(tmp)
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)], check=True
+        )
         [wheel] = tmp_path.glob("*.whl")
         venv = tmp_path / "venv"
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

@@ -3,6 +3,7 @@
 
 Usage: python scripts/make_scans.py REPORT.txt OUT.pdf [--dpi 300] [--degrade] [--png-dir DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,8 +74,9 @@ def degrade(page: Image.Image, rng: random.Random) -> Image.Image:
     return Image.open(io.BytesIO(buffer.getvalue())).convert("L")
 
 
-def make_scan(text: str, out: Path, dpi: int = 300, degraded: bool = False, seed: int = 0,
-              png_dir: Path | None = None) -> list[Image.Image]:
+def make_scan(
+    text: str, out: Path, dpi: int = 300, degraded: bool = False, seed: int = 0, png_dir: Path | None = None
+) -> list[Image.Image]:
     rng = random.Random(seed)
     pages = render_pages(text, dpi)
     if degraded:

@@ -9,6 +9,7 @@ prose, so both renditions carry the same quantities.
 
 Usage: python scripts/make_seed_docx.py [corpus/seed.txt] [corpus/seed.docx]
 """
+
 from __future__ import annotations
 
 import sys
@@ -20,7 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 INDICATOR_LINE = regex.compile(
-    r"^(?P<name>.+?)，年度指标值：(?P<target>.+?)，实际完成值：(?P<actual>.+?)，分值(?P<weight>\d+分)，得分(?P<score>\d+分)。$")
+    r"^(?P<name>.+?)，年度指标值：(?P<target>.+?)，实际完成值：(?P<actual>.+?)，分值(?P<weight>\d+分)，得分(?P<score>\d+分)。$"
+)
 CATEGORY_LINE = regex.compile(r"^\(([一二三四五六七八九十]+)\)(?P<name>.+?)\(分值")
 TOP_HEADING = regex.compile(r"^[一二三四五六七八九十]+、")
 COLUMNS = ["一级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]

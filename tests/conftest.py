@@ -1,4 +1,5 @@
 """Shared fixtures: the project's corpus and the shared development corpus beside the project."""
+
 from pathlib import Path
 
 import pytest

@@ -1,13 +1,13 @@
 """The bad-file corpus (tests/make_bad_files.py): each file ends in its exact error kind or a record that
 keeps its text, in its own process within 60 s and 1 GB peak memory; the CLI over all of them prints one
 line per bad file, no traceback, and the records of the good ones."""
+
 import json
 import subprocess
 import sys
 import time
 
 import pytest
-
 from make_bad_files import make_bad_files
 
 SECONDS, PEAK_MB = 60, 1024
@@ -42,8 +42,12 @@ def test_bad_file_ends_in_its_error_within_time_and_memory(corpus, file):
     folder, cases = corpus
     case = cases[file]
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-c", RUNNER, str(folder / file), json.dumps(case.keeps)],
-                            capture_output=True, text=True, timeout=SECONDS)
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(folder / file), json.dumps(case.keeps)],
+        capture_output=True,
+        text=True,
+        timeout=SECONDS,
+    )
     seconds = time.monotonic() - started
     assert "Traceback" not in result.stderr, result.stderr
     outcome = json.loads(result.stdout)
@@ -59,8 +63,9 @@ def test_bad_file_ends_in_its_error_within_time_and_memory(corpus, file):
 def test_cli_over_every_bad_file_prints_one_line_each_and_the_good_records(corpus):
     folder, cases = corpus
     files = [str(folder / name) for name in cases]
-    result = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", *files], capture_output=True,
-                            text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "extract", *files], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     failed = sorted(line.split(": ", 2)[1] for line in result.stderr.strip().splitlines())

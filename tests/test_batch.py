@@ -1,4 +1,5 @@
 """extractor batch: counts over a mixed tree, isolation of slow files, kill -9 and resume, tables that agree."""
+
 import json
 import os
 import shutil
@@ -44,15 +45,22 @@ def test_batch_counts_and_outputs(tree, tmp_path):
     out = tmp_path / "out"
     summary = run_batch([str(tree)], out, BatchSettings(workers=2))
     # 10 report files: seed.txt and its identical copy, seed.docx, 4 variants, 3 bad files (notes.xyz is not one)
-    assert (summary.total, summary.done, summary.duplicates, dict(summary.failed)) == \
-        (10, 6, 1, {"EmptyDocument": 1, "UndecodableText": 1, "CorruptDocument": 1})
+    assert (summary.total, summary.done, summary.duplicates, dict(summary.failed)) == (
+        10,
+        6,
+        1,
+        {"EmptyDocument": 1, "UndecodableText": 1, "CorruptDocument": 1},
+    )
     records = _lines(out / "records.jsonl")
     assert len(records) == summary.done == len({r["source"]["sha256"] for r in records})
     [seed] = [r for r in records if r["source"]["path"].endswith("seed.txt")]
     assert sorted(os.path.basename(p) for p in seed["paths"]) == ["same-as-seed.txt", "seed.txt"]
     errors = _lines(out / "errors.jsonl")
     assert sorted((os.path.basename(e["path"]), e["error"]) for e in errors) == [
-        ("binary.txt", "UndecodableText"), ("corrupt.docx", "CorruptDocument"), ("empty.txt", "EmptyDocument")]
+        ("binary.txt", "UndecodableText"),
+        ("corrupt.docx", "CorruptDocument"),
+        ("empty.txt", "EmptyDocument"),
+    ]
 
 
 def test_second_run_does_nothing_and_changed_file_is_redone(tree, tmp_path):
@@ -116,27 +124,35 @@ def test_duckdb_tables_join_and_agree_with_records(tree, tmp_path):
     records = _lines(out / "records.jsonl")
     with duckdb.connect(str(out / "reports.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == len(records)
-        orphans = con.execute("SELECT count(*) FROM facts f LEFT JOIN documents d USING (doc_id) "
-                              "WHERE d.doc_id IS NULL").fetchone()[0]
+        orphans = con.execute(
+            "SELECT count(*) FROM facts f LEFT JOIN documents d USING (doc_id) WHERE d.doc_id IS NULL"
+        ).fetchone()[0]
         assert orphans == 0
         assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == sum(len(r["facts"]) for r in records)
         quantities = con.execute("SELECT count(*) FROM quantities").fetchone()[0]
         assert quantities == sum(len(r["quantities"]) for r in records)
-        seed_rate = con.execute("SELECT f.value FROM facts f JOIN documents d USING (doc_id) WHERE d.path LIKE "
-                                "'%seed.txt' AND f.field = 'budget.basic.execution_rate'").fetchall()
+        seed_rate = con.execute(
+            "SELECT f.value FROM facts f JOIN documents d USING (doc_id) WHERE d.path LIKE "
+            "'%seed.txt' AND f.field = 'budget.basic.execution_rate'"
+        ).fetchall()
         assert [float(v) for (v,) in seed_rate] == [133.77]
         failed = con.execute("SELECT failed_checks FROM documents WHERE path LIKE '%seed.docx'").fetchone()[0]
         assert failed == 5
         parquet = con.execute(f"SELECT count(*) FROM '{out / 'facts.parquet'}'").fetchone()[0]
         assert parquet == sum(len(r["facts"]) for r in records)
     header = (out / "facts.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == ("doc_id,path,sha256,department,department_key,fiscal_year,kind,field,value,unit,text,"
-                      "span_start,span_end,quantity")
+    assert header == (
+        "doc_id,path,sha256,department,department_key,fiscal_year,kind,field,value,unit,text,"
+        "span_start,span_end,quantity"
+    )
 
 
 def test_batch_cli_prints_a_summary(tree, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "extractor.cli", "batch", str(tree), "-o", str(tmp_path / "o")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "batch", str(tree), "-o", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1  # some files failed
     assert "failed 3 (CorruptDocument 1, EmptyDocument 1, UndecodableText 1)" in result.stderr.splitlines()[-1]
 
@@ -147,8 +163,9 @@ def test_version_key_hashes_the_installed_code(tmp_path):
     shutil.copytree(package, code, ignore=shutil.ignore_patterns("__pycache__"))
     before = version_key(code)
     assert before == version_key(package)
-    (code / "load" / "text.py").write_text((code / "load" / "text.py").read_text(encoding="utf-8") + "\n# edit\n",
-                                          encoding="utf-8")
+    (code / "load" / "text.py").write_text(
+        (code / "load" / "text.py").read_text(encoding="utf-8") + "\n# edit\n", encoding="utf-8"
+    )
     assert version_key(code) != before
 
 

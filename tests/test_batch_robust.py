@@ -1,5 +1,6 @@
 """extractor batch against careless use: two runs on one folder, partial reruns, transient failures, odd
 file names, symbolic links out of the tree, an apostrophe in -o, leftovers of killed runs."""
+
 import json
 import os
 import shutil
@@ -40,9 +41,11 @@ def test_a_second_concurrent_run_is_refused_and_each_document_is_recorded_once(t
     second = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert first.wait(timeout=300) == 0
     assert second.returncode == 2
-    assert second.stderr.strip() == (f"extractor: {out}: in use by another batch run (pid {first.pid} on "
-                                     f"{os.uname().nodename} since {lock.read_text().split(' since ')[1]}); "
-                                     "wait for it or choose another -o")
+    assert second.stderr.strip() == (
+        f"extractor: {out}: in use by another batch run (pid {first.pid} on "
+        f"{os.uname().nodename} since {lock.read_text().split(' since ')[1]}); "
+        "wait for it or choose another -o"
+    )
     records = _lines(out / "records.jsonl")
     assert len(records) == 41 == len({r["source"]["sha256"] for r in records})
 
@@ -78,13 +81,18 @@ def test_a_file_gone_from_the_scope_loses_its_record_and_others_stay(tmp_path):
     (root / "r0.txt").unlink()
     run_batch([str(root)], out, BatchSettings(workers=1))
     assert sorted(os.path.basename(r["paths"][0]) for r in _lines(out / "records.jsonl")) == [
-        "r1.txt", "r2.txt", "seed.docx"]
+        "r1.txt",
+        "r2.txt",
+        "seed.docx",
+    ]
 
 
 def test_timeouts_are_retried_by_the_next_run(tmp_path):
     root = tmp_path / "archive"
     root.mkdir()
-    (root / "long.txt").write_text("预算98.56万元，实际支出135.79万元，完成预算安排的133.77%。\n" * 20000, encoding="utf-8")
+    (root / "long.txt").write_text(
+        "预算98.56万元，实际支出135.79万元，完成预算安排的133.77%。\n" * 20000, encoding="utf-8"
+    )
     out = tmp_path / "out"
     first = run_batch([str(root)], out, BatchSettings(workers=1, timeout_seconds=0.5))  # it needs seconds
     assert dict(first.failed) == {"Timeout": 1}
@@ -119,7 +127,9 @@ def test_symlinks_out_of_the_tree_are_skipped_and_listed_unless_followed(tmp_pat
     summary = run_batch([str(root)], out, BatchSettings(workers=1))
     assert (summary.done, summary.duplicates, dict(summary.failed)) == (2, 1, {"SkippedLink": 2})
     assert sorted((os.path.basename(e["path"]), e["error"]) for e in _lines(out / "errors.jsonl")) == [
-        ("link.txt", "SkippedLink"), ("linked-folder", "SkippedLink")]
+        ("link.txt", "SkippedLink"),
+        ("linked-folder", "SkippedLink"),
+    ]
     assert not any("secret" in p or "outside" in p for r in _lines(out / "records.jsonl") for p in r["paths"])
     followed = run_batch([str(root)], tmp_path / "out2", BatchSettings(workers=1, follow_symlinks=True))
     assert (followed.done, followed.duplicates, dict(followed.failed)) == (3, 2, {})  # secret.txt twice
@@ -132,8 +142,14 @@ def test_any_output_path_works_and_stale_builds_are_removed(tmp_path):
     (out / ".build-killed" / "facts.csv").write_text("half", encoding="utf-8")
     summary = run_batch([str(root)], out, BatchSettings(workers=1))
     assert summary.done == 2
-    assert sorted(p.name for p in out.iterdir()) == [".lock", "errors.jsonl", "facts.csv", "facts.parquet",
-                                                     "records.jsonl", "reports.duckdb"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".lock",
+        "errors.jsonl",
+        "facts.csv",
+        "facts.parquet",
+        "records.jsonl",
+        "reports.duckdb",
+    ]
 
 
 def test_cli_exits_non_zero_while_errors_remain(tmp_path):

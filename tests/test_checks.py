@@ -1,4 +1,5 @@
 """Audit checks: the seed's exact findings, and a pass and a fail per rule on small reports."""
+
 import json
 import subprocess
 import sys
@@ -43,8 +44,10 @@ def test_seed_passes(name):
 RATE = "(一)基本支出情况\n2023年基本支出预算安排100万元，实际支出90万元，完成预算安排的{}。"
 SHARE = "基本支出预算安排100万元，实际支出100万元。人员经费支出90万元，占基本支出的{}。"
 SUM = "基本支出预算安排100万元，实际支出100万元。人员经费支出90万元，日常公用经费支出{}。"
-ITEMS = ("(一)产出指标(分值{}分，得20分)\n1、甲，年度指标值：1，实际完成值：1，分值10分，得分10分。\n"
-         "2、乙，年度指标值：1，实际完成值：1，分值10分，得分10分。")
+ITEMS = (
+    "(一)产出指标(分值{}分，得20分)\n1、甲，年度指标值：1，实际完成值：1，分值10分，得分10分。\n"
+    "2、乙，年度指标值：1，实际完成值：1，分值10分，得分10分。"
+)
 CATEGORIES = "(一)产出指标(分值60分，得60分)\n(二)效益指标(分值{}分，得30分)"
 TOTAL = "绩效自评得分{}分。\n(一)产出指标(分值60分，得60分)\n(二)效益指标(分值40分，得40分)"
 WITHIN = "(一)产出指标(分值10分，得{}分)"
@@ -53,8 +56,10 @@ TARGET = "1、合格率，年度指标值：≥90%，实际完成值：95%，分
 REPEATED = "在职人员9人。\n年末在职人员{}人。"
 NUMBERING = "一、甲\n二、乙\n{}、丙"
 GRADE = "总得分85分，评价等级为{}。"
-PROJECTS = ("绩效自评的2024年度项目{}个，涉及预算金额598.42万元，平均得分{}分（其中，绩效评级为“优”的项目4个；绩效评级为“良”"
-            "的项目1个；绩效评级为“合格”的项目0个；绩效评级为“不合格”的项目0个。")
+PROJECTS = (
+    "绩效自评的2024年度项目{}个，涉及预算金额598.42万元，平均得分{}分（其中，绩效评级为“优”的项目4个；绩效评级为“良”"
+    "的项目1个；绩效评级为“合格”的项目0个；绩效评级为“不合格”的项目0个。"
+)
 
 RULE_CASES = [
     # rule, text, status, expected, found
@@ -88,7 +93,13 @@ RULE_CASES = [
     ("project_grades_sum_to_count", PROJECTS.format(6, "92.5"), "fail", D("5"), D("6")),
     ("project_average_within_grades", PROJECTS.format(5, "92.5"), "pass", None, D("92.5")),
     ("project_average_within_grades", PROJECTS.format(5, "75"), "fail", None, D("75")),
-    ("project_average_within_grades", "90分以上为优，70分至90分为良。" + PROJECTS.format(5, "75"), "pass", None, D("75")),
+    (
+        "project_average_within_grades",
+        "90分以上为优，70分至90分为良。" + PROJECTS.format(5, "75"),
+        "pass",
+        None,
+        D("75"),
+    ),
 ]
 
 
@@ -103,8 +114,11 @@ def test_ocr_confidence_rule(confidence, status):
     report = extractor.extract_text("项目资金300万元。")
     report.quantities = [q.model_copy(update={"confidence": confidence}) for q in report.quantities]
     [check] = [c for c in run_checks(report) if c.rule == "ocr_confidence"]
-    assert (check.status, check.found, check.quantities) == (status, D(int(status == "fail")),
-                                                             ["q1"] if status == "fail" else [])
+    assert (check.status, check.found, check.quantities) == (
+        status,
+        D(int(status == "fail")),
+        ["q1"] if status == "fail" else [],
+    )
 
 
 def test_every_rule_has_a_case():
@@ -113,33 +127,47 @@ def test_every_rule_has_a_case():
 
 def test_grade_severity_follows_where_the_bands_come_from():
     common = [c for c in extractor.extract_text(GRADE.format("优")).checks if c.rule == "grade_matches_score"]
-    stated = [c for c in extractor.extract_text("90分以上为优，80分至90分为良。" + GRADE.format("优")).checks
-              if c.rule == "grade_matches_score"]
+    stated = [
+        c
+        for c in extractor.extract_text("90分以上为优，80分至90分为良。" + GRADE.format("优")).checks
+        if c.rule == "grade_matches_score"
+    ]
     assert [(c.status, c.severity) for c in common + stated] == [("fail", "info"), ("fail", "error")]
 
 
 def test_rules_can_be_disabled():
     report = extractor.extract(CORPUS / "seed.txt")
     kept = run_checks(report, disabled=["numbering_has_no_gaps", "rate_equals_ratio"])
-    assert {c.rule for c in kept} == set(RULE_IDS) - {"numbering_has_no_gaps", "rate_equals_ratio", "same_fact_same_value",
-                                                      "grade_matches_score", "ocr_confidence",
-                                                      "project_grades_sum_to_count", "project_average_within_grades"}
+    assert {c.rule for c in kept} == set(RULE_IDS) - {
+        "numbering_has_no_gaps",
+        "rate_equals_ratio",
+        "same_fact_same_value",
+        "grade_matches_score",
+        "ocr_confidence",
+        "project_grades_sum_to_count",
+        "project_average_within_grades",
+    }
     with pytest.raises(ValueError, match="unknown rule"):
         run_checks(report, disabled=["no_such_rule"])
 
 
 def _check_cli(*args):
-    return subprocess.run([sys.executable, "-m", "extractor.cli", "check", *map(str, args)], capture_output=True,
-                          text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "check", *map(str, args)], capture_output=True, text=True
+    )
 
 
 def test_check_command_prints_the_five_findings_and_fails():
     result = _check_cli(CORPUS / "seed.txt")
     assert result.returncode == 1
     headers = [line.split()[1:] for line in result.stdout.splitlines() if line.startswith(str(CORPUS))]
-    assert headers == [["error", "fail", "rate_equals_ratio"], ["error", "fail", "item_weights_sum_to_category"],
-                       ["error", "fail", "item_weights_sum_to_category"], ["warning", "fail", "numbering_has_no_gaps"],
-                       ["warning", "fail", "numbering_has_no_gaps"]]
+    assert headers == [
+        ["error", "fail", "rate_equals_ratio"],
+        ["error", "fail", "item_weights_sum_to_category"],
+        ["error", "fail", "item_weights_sum_to_category"],
+        ["warning", "fail", "numbering_has_no_gaps"],
+        ["warning", "fail", "numbering_has_no_gaps"],
+    ]
     assert "evidence: 135.79万元@" in result.stdout
 
 

@@ -1,5 +1,6 @@
 """extractor batch --cluster: a real `dask scheduler` and two `dask worker` processes on free localhost ports give
 the local batch's rows, survive a killed worker and a killed client, and read a scan by page range."""
+
 import json
 import os
 import shutil
@@ -43,14 +44,35 @@ def cluster(tmp_path_factory):
     folder = tmp_path_factory.mktemp("dask")
     address = f"tcp://127.0.0.1:{_free_port()}"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    processes = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-                                   "--no-dashboard"], cwd=folder, **quiet)]
+    processes = [
+        subprocess.Popen(
+            [DASK, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
+            cwd=folder,
+            **quiet,
+        )
+    ]
     try:
         for name in ("w1", "w2"):
             (folder / name).mkdir()
-            processes.append(subprocess.Popen([DASK, "worker", address, "--name", name, "--nthreads", "1",
-                                               "--no-nanny", "--no-dashboard", "--death-timeout", "30"],
-                                              cwd=folder / name, **quiet))
+            processes.append(
+                subprocess.Popen(
+                    [
+                        DASK,
+                        "worker",
+                        address,
+                        "--name",
+                        name,
+                        "--nthreads",
+                        "1",
+                        "--no-nanny",
+                        "--no-dashboard",
+                        "--death-timeout",
+                        "30",
+                    ],
+                    cwd=folder / name,
+                    **quiet,
+                )
+            )
         with distributed.Client(address, timeout=30) as client:
             client.wait_for_workers(2, timeout=60)
         yield address, processes[1:]
@@ -61,8 +83,13 @@ def cluster(tmp_path_factory):
 
 def _rows(out: Path) -> dict:
     """Every output as sorted rows: the JSON Lines files, facts.csv and each DuckDB table."""
-    rows = {name: sorted(json.dumps(json.loads(line), sort_keys=True) for line in
-                         (out / name).read_text(encoding="utf-8").splitlines()) for name in ("records.jsonl", "errors.jsonl")}
+    rows = {
+        name: sorted(
+            json.dumps(json.loads(line), sort_keys=True)
+            for line in (out / name).read_text(encoding="utf-8").splitlines()
+        )
+        for name in ("records.jsonl", "errors.jsonl")
+    }
     rows["facts.csv"] = sorted((out / "facts.csv").read_text(encoding="utf-8").splitlines())
     with duckdb.connect(str(out / "reports.duckdb"), read_only=True) as con:
         for (table,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
@@ -85,8 +112,11 @@ def _mixed_tree(root: Path, variants: int) -> None:
 
 def _wait_for_records(records: Path, count: int, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None and \
-            (not records.exists() or records.read_bytes().count(b"\n") < count):
+    while (
+        time.monotonic() < deadline
+        and process.poll() is None
+        and (not records.exists() or records.read_bytes().count(b"\n") < count)
+    ):
         time.sleep(0.02)
 
 
@@ -136,8 +166,12 @@ def test_killed_worker_and_client_lose_nothing_and_duplicate_nothing(cluster, tm
     run_batch(["archive"], "local", BatchSettings(workers=2))
     assert _rows(tmp_path / "cluster") == _rows(tmp_path / "local")
     errors = {(row["path"], row["error"]) for row in map(json.loads, _rows(tmp_path / "local")["errors.jsonl"])}
-    assert errors == {("archive/empty.txt", "EmptyDocument"), ("archive/binary.txt", "UndecodableText"),
-                      ("archive/corrupt.docx", "CorruptDocument"), ("archive/fake.pdf", "CorruptDocument")}
+    assert errors == {
+        ("archive/empty.txt", "EmptyDocument"),
+        ("archive/binary.txt", "UndecodableText"),
+        ("archive/corrupt.docx", "CorruptDocument"),
+        ("archive/fake.pdf", "CorruptDocument"),
+    }
 
 
 def test_missing_dask_names_the_extra(monkeypatch):
@@ -152,19 +186,35 @@ def test_missing_dask_names_the_extra(monkeypatch):
 def test_unreachable_scheduler_is_a_one_line_error(tmp_path):
     pytest.importorskip("distributed", reason="the [dask] extra is not installed")
     shutil.copy(CORPUS / "seed.txt", tmp_path / "seed.txt")
-    result = subprocess.run([sys.executable, "-m", "extractor.cli", "batch", str(tmp_path / "seed.txt"), "-o",
-                             str(tmp_path / "out"), "--cluster", f"tcp://127.0.0.1:{_free_port()}"],
-                            capture_output=True, text=True, timeout=60,
-                            env=os.environ | {"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "extractor.cli",
+            "batch",
+            str(tmp_path / "seed.txt"),
+            "-o",
+            str(tmp_path / "out"),
+            "--cluster",
+            f"tcp://127.0.0.1:{_free_port()}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ | {"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"},
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("extractor: batch: cannot reach a Dask scheduler at tcp://127.0.0.1:")
     assert len(result.stderr.splitlines()) == 1
 
 
-@pytest.mark.parametrize("address, message", [
-    ("local:0", "--cluster local:0: expected local or local:N with N workers, e.g. local:4"),
-    ("local:x", "--cluster local:x: expected local or local:N with N workers, e.g. local:4"),
-])
+@pytest.mark.parametrize(
+    "address, message",
+    [
+        ("local:0", "--cluster local:0: expected local or local:N with N workers, e.g. local:4"),
+        ("local:x", "--cluster local:x: expected local or local:N with N workers, e.g. local:4"),
+    ],
+)
 def test_bad_local_cluster_size_is_refused(tmp_path, address, message):
     pytest.importorskip("distributed", reason="the [dask] extra is not installed")
     from extractor.cluster import ClusterError, connect
@@ -184,5 +234,7 @@ def test_worker_with_another_version_is_refused(cluster, monkeypatch):
     with pytest.raises(ClusterError) as error:
         DaskPool(BatchSettings(cluster=address))
     assert str(error.value).startswith("the Dask worker at tcp://127.0.0.1:")
-    assert str(error.value).endswith(f"runs another extractor version or other patterns ({ours}, here "
-                                     "0000000000000000); install the same version on every worker")
+    assert str(error.value).endswith(
+        f"runs another extractor version or other patterns ({ours}, here "
+        "0000000000000000); install the same version on every worker"
+    )

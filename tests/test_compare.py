@@ -1,4 +1,5 @@
 """extractor compare: department x year tables from a batch's DuckDB store, with empty cells, conflicts and plots."""
+
 import json
 import subprocess
 import sys
@@ -27,8 +28,9 @@ def store(tmp_path_factory):
 
 
 def _compare(*args):
-    return subprocess.run([sys.executable, "-m", "extractor.cli", "compare", *map(str, args)], capture_output=True,
-                          text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "compare", *map(str, args)], capture_output=True, text=True
+    )
 
 
 def _expected(store: Path, field: str) -> dict:

@@ -1,4 +1,5 @@
 """extractor eval: scoring rules on small cases, and accuracy floors on the corpora so regressions fail CI."""
+
 import json
 import subprocess
 import sys
@@ -30,14 +31,25 @@ def test_corpus_dev_floors(corpus_dev):
     f1 = _f1s(result)
     assert {m: f1[m] >= floor for m, floor in CORPUS_DEV_FLOORS.items()} == dict.fromkeys(CORPUS_DEV_FLOORS, True), f1
     accuracy = {name: a.as_dict()["accuracy"] or 0.0 for name, a in result.accuracies().items()}
-    assert {n: accuracy[n] >= f for n, f in CORPUS_DEV_ACCURACY_FLOORS.items()} == \
-        dict.fromkeys(CORPUS_DEV_ACCURACY_FLOORS, True), accuracy
+    assert {n: accuracy[n] >= f for n, f in CORPUS_DEV_ACCURACY_FLOORS.items()} == dict.fromkeys(
+        CORPUS_DEV_ACCURACY_FLOORS, True
+    ), accuracy
 
 
 def _case(tmp_path, text, **gold):
     (tmp_path / "c1.txt").write_text(text, encoding="utf-8")
-    base = {"id": "c1", "amounts": [], "percents": [], "indicators": [], "facts": [], "fiscal_year": None,
-            "department": None, "total_score": None, "grade": None, "report_kind": None}
+    base = {
+        "id": "c1",
+        "amounts": [],
+        "percents": [],
+        "indicators": [],
+        "facts": [],
+        "fiscal_year": None,
+        "department": None,
+        "total_score": None,
+        "grade": None,
+        "report_kind": None,
+    }
     (tmp_path / "c1.gold.json").write_text(json.dumps(base | gold, ensure_ascii=False), encoding="utf-8")
     return evaluate(tmp_path)
 
@@ -45,12 +57,36 @@ def _case(tmp_path, text, **gold):
 SCORING = [
     # (text, gold amounts, tp, fp, fn)
     ("预算98.56万元，支出135.79万元", [{"text": "98.56万元", "yuan": 985600, "implicit_unit": False}], 1, 1, 0),
-    ("预算98.56万元", [{"text": "98.56万元", "yuan": 985600, "implicit_unit": False},
-                     {"text": "7.85万元", "yuan": 78500, "implicit_unit": False}], 1, 0, 1),
-    ("5000万以上，5000万元", [{"text": "5000万", "yuan": 50000000, "implicit_unit": True},
-                         {"text": "5000万元", "yuan": 50000000, "implicit_unit": False}], 1, 0, 0),
-    ("50-100万元", [{"text": "50", "yuan": 500000, "implicit_unit": False},
-                   {"text": "100万元", "yuan": 1000000, "implicit_unit": False}], 2, 0, 0),
+    (
+        "预算98.56万元",
+        [
+            {"text": "98.56万元", "yuan": 985600, "implicit_unit": False},
+            {"text": "7.85万元", "yuan": 78500, "implicit_unit": False},
+        ],
+        1,
+        0,
+        1,
+    ),
+    (
+        "5000万以上，5000万元",
+        [
+            {"text": "5000万", "yuan": 50000000, "implicit_unit": True},
+            {"text": "5000万元", "yuan": 50000000, "implicit_unit": False},
+        ],
+        1,
+        0,
+        0,
+    ),
+    (
+        "50-100万元",
+        [
+            {"text": "50", "yuan": 500000, "implicit_unit": False},
+            {"text": "100万元", "yuan": 1000000, "implicit_unit": False},
+        ],
+        2,
+        0,
+        0,
+    ),
     ("表中数字329.77不计", [], 0, 0, 0),
 ]
 
@@ -62,11 +98,26 @@ def test_amount_scoring(tmp_path, text, amounts, tp, fp, fn):
 
 
 def test_json_output_shape():
-    result = subprocess.run([sys.executable, "-m", "extractor.cli", "eval", str(CORPUS), "--json", "--show-misses"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "eval", str(CORPUS), "--json", "--show-misses"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     out = json.loads(result.stdout)
-    assert set(out) == {"amounts", "percents", "indicators", "facts", "projects", "fiscal_year", "department",
-                        "total_score", "grade", "report_kind", "documents"}
+    assert set(out) == {
+        "amounts",
+        "percents",
+        "indicators",
+        "facts",
+        "projects",
+        "fiscal_year",
+        "department",
+        "total_score",
+        "grade",
+        "report_kind",
+        "documents",
+    }
     assert out["amounts"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "tp": 17, "fp": 0, "fn": 0}
     assert out["grade"] == {"accuracy": None, "correct": 0, "n": 0}
     [doc] = out["documents"]

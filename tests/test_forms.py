@@ -2,18 +2,20 @@
 
 The fixtures (tests/forms) state what a correct reader outputs per ../shared/forms/FORMS.md and
 ../shared/gold-format/GUIDE.md; these tests compare the record with them exactly."""
+
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-import extractor
 from forms.render import RENDERINGS, FontMissing, Rendering, fused_line, text_of, write
 from forms.templates import FIXTURES, FormFixture
 
+import extractor
+
 CASES = [pytest.param(f, r, id=f"{f.id}.{r.id}") for f in FIXTURES for r in RENDERINGS]
-UNREAD_ROWS = [pytest.param(f, label, id=f"{f.id}.row{n}")
-               for f in FIXTURES for n, label in enumerate(f.unread_when_fused, 1)]
+UNREAD_ROWS = [
+    pytest.param(f, label, id=f"{f.id}.row{n}") for f in FIXTURES for n, label in enumerate(f.unread_when_fused, 1)
+]
 FUSED = next(r for r in RENDERINGS if r.number == 5)
 
 
@@ -21,34 +23,77 @@ FUSED = next(r for r in RENDERINGS if r.number == 5)
 # indicator rows of forms rendered as labels then values (7), one cell per line for D and E, fused D rows, the
 # 总分 row of rendering 7, and the wrapped headers of the provincial A, C and E forms (6).
 KNOWN_GAPS = {
-    'test_categories_with_stated_weights': {
-        'A-provincial.5-fused', 'D-newer.3-bar', 'D-newer.3-lines', 'D-newer.5-fused',
-        'D-newer.6-pdf-flattened', 'D-older.3-bar', 'D-older.3-lines', 'D-older.5-fused',
-        'D-older.6-pdf-flattened', 'D-older.7-values-apart',
+    "test_categories_with_stated_weights": {
+        "A-provincial.5-fused",
+        "D-newer.3-bar",
+        "D-newer.3-lines",
+        "D-newer.5-fused",
+        "D-newer.6-pdf-flattened",
+        "D-older.3-bar",
+        "D-older.3-lines",
+        "D-older.5-fused",
+        "D-older.6-pdf-flattened",
+        "D-older.7-values-apart",
     },
-    'test_fact_evidence_is_the_form_cell': {
-        'A-provincial.6-pdf-flattened', 'C-basic-data.6-pdf-flattened', 'D-newer.7-values-apart', 'D-older.7-values-apart',
-        'E-expenditure.3-bar', 'E-expenditure.3-lines', 'E-expenditure.6-pdf-flattened', 'E-expenditure.7-values-apart',
+    "test_fact_evidence_is_the_form_cell": {
+        "A-provincial.6-pdf-flattened",
+        "C-basic-data.6-pdf-flattened",
+        "D-newer.7-values-apart",
+        "D-older.7-values-apart",
+        "E-expenditure.3-bar",
+        "E-expenditure.3-lines",
+        "E-expenditure.6-pdf-flattened",
+        "E-expenditure.7-values-apart",
     },
-    'test_facts': {
-        'A-national.7-values-apart', 'A-provincial.6-pdf-flattened', 'B-national.5-fused', 'B-national.7-values-apart',
-        'C-basic-data.3-bar', 'C-basic-data.3-lines', 'C-basic-data.6-pdf-flattened', 'C-basic-data.7-values-apart',
-        'D-newer.7-values-apart', 'D-older.7-values-apart', 'E-expenditure.3-bar', 'E-expenditure.3-lines',
-        'E-expenditure.6-pdf-flattened', 'E-expenditure.7-values-apart', 'E-income-expenditure.7-values-apart',
+    "test_facts": {
+        "A-national.7-values-apart",
+        "A-provincial.6-pdf-flattened",
+        "B-national.5-fused",
+        "B-national.7-values-apart",
+        "C-basic-data.3-bar",
+        "C-basic-data.3-lines",
+        "C-basic-data.6-pdf-flattened",
+        "C-basic-data.7-values-apart",
+        "D-newer.7-values-apart",
+        "D-older.7-values-apart",
+        "E-expenditure.3-bar",
+        "E-expenditure.3-lines",
+        "E-expenditure.6-pdf-flattened",
+        "E-expenditure.7-values-apart",
+        "E-income-expenditure.7-values-apart",
     },
-    'test_indicators': {
-        'A-national.7-values-apart', 'A-provincial.5-fused', 'A-provincial.6-pdf-flattened', 'A-provincial.7-values-apart',
-        'B-national.7-values-apart', 'B-provincial.7-values-apart', 'D-newer.3-bar', 'D-newer.3-lines',
-        'D-newer.5-fused', 'D-newer.7-values-apart', 'D-older.3-bar', 'D-older.3-lines',
-        'D-older.5-fused', 'D-older.7-values-apart',
+    "test_indicators": {
+        "A-national.7-values-apart",
+        "A-provincial.5-fused",
+        "A-provincial.6-pdf-flattened",
+        "A-provincial.7-values-apart",
+        "B-national.7-values-apart",
+        "B-provincial.7-values-apart",
+        "D-newer.3-bar",
+        "D-newer.3-lines",
+        "D-newer.5-fused",
+        "D-newer.7-values-apart",
+        "D-older.3-bar",
+        "D-older.3-lines",
+        "D-older.5-fused",
+        "D-older.7-values-apart",
     },
-    'test_one_table_matched_to_the_form': {
-        'A-provincial.6-pdf-flattened', 'C-basic-data.6-pdf-flattened', 'D-newer.5-fused', 'D-newer.7-values-apart',
-        'D-older.3-bar', 'D-older.3-lines', 'D-older.5-fused', 'D-older.7-values-apart',
-        'E-expenditure.6-pdf-flattened',
+    "test_one_table_matched_to_the_form": {
+        "A-provincial.6-pdf-flattened",
+        "C-basic-data.6-pdf-flattened",
+        "D-newer.5-fused",
+        "D-newer.7-values-apart",
+        "D-older.3-bar",
+        "D-older.3-lines",
+        "D-older.5-fused",
+        "D-older.7-values-apart",
+        "E-expenditure.6-pdf-flattened",
     },
-    'test_total_score_and_department': {
-        'A-national.7-values-apart', 'B-national.7-values-apart', 'D-newer.7-values-apart', 'D-older.7-values-apart',
+    "test_total_score_and_department": {
+        "A-national.7-values-apart",
+        "B-national.7-values-apart",
+        "D-newer.7-values-apart",
+        "D-older.7-values-apart",
     },
 }
 
@@ -56,8 +101,12 @@ KNOWN_GAPS = {
 def _cases(test: str, cases=None) -> list:
     """The cases of `test`, its known gaps marked as strict xfails."""
     gaps = KNOWN_GAPS.get(test, set())
-    return [pytest.param(*c.values, id=c.id, marks=[pytest.mark.xfail(strict=True, reason="known gap")]
-                         if c.id in gaps else []) for c in (CASES if cases is None else cases)]
+    return [
+        pytest.param(
+            *c.values, id=c.id, marks=[pytest.mark.xfail(strict=True, reason="known gap")] if c.id in gaps else []
+        )
+        for c in (CASES if cases is None else cases)
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +123,7 @@ def extracted(tmp_path_factory):
             except FontMissing as exc:
                 pytest.skip(str(exc))
         return records[key]
+
     return get
 
 
@@ -90,7 +140,7 @@ def test_fact_evidence_is_the_form_cell(fixture, rendering, extracted):
     assert report.facts
     for fact in report.facts:
         assert (fact.field, fact.evidence.kind, fact.evidence.form) == (fact.field, "form_cell", fixture.form)
-        assert report.text[fact.span[0]:fact.span[1]] == fact.text
+        assert report.text[fact.span[0] : fact.span[1]] == fact.text
 
 
 @pytest.mark.parametrize("fixture, rendering", _cases("test_indicators", [c for c in CASES if c.values[0].indicators]))
@@ -100,8 +150,9 @@ def test_indicators(fixture, rendering, extracted):
     got = [(i.name, i.weight, i.score) for i in report.evaluation.indicators]
     assert got == [(i.name, i.weight, i.score) for i in expected]
     values = {i.name: (i.target and i.target.text, i.actual and i.actual.text) for i in report.evaluation.indicators}
-    assert {i.name: values.get(i.name) for i in expected if i.target is not None} == \
-        {i.name: (i.target, i.actual) for i in expected if i.target is not None}
+    assert {i.name: values.get(i.name) for i in expected if i.target is not None} == {
+        i.name: (i.target, i.actual) for i in expected if i.target is not None
+    }
 
 
 @pytest.mark.parametrize("fixture, rendering", _cases("test_categories_with_stated_weights"))
@@ -132,11 +183,13 @@ def test_fused_row_without_a_single_split_is_reported_not_guessed(fixture, label
     assert report.text.count(line) == 1
     start, end = report.text.index(line), report.text.index(line) + len(line)
     assert [f.text for f in report.facts if start <= f.span[0] < end] == []
-    assert [w.code for w in report.warnings if w.code == "unread_row" and w.span[0] <= start and w.span[1] >= end] \
-        == ["unread_row"]
+    assert [w.code for w in report.warnings if w.code == "unread_row" and w.span[0] <= start and w.span[1] >= end] == [
+        "unread_row"
+    ]
 
 
 # The fixtures themselves: every rendering is written without error and carries the form's values.
+
 
 def _cells_in_file(path: Path, rendering: Rendering, fixture: FormFixture) -> str:
     if rendering.suffix == ".txt":
@@ -147,11 +200,13 @@ def _cells_in_file(path: Path, rendering: Rendering, fixture: FormFixture) -> st
         return path.read_text(encoding="utf-8")
     if rendering.suffix == ".docx":
         import docx
+
         table = docx.Document(str(path)).tables[0]
         distinct = {cell._tc: cell.text for row in table.rows for cell in row.cells}
         assert len(distinct) == sum(len(row) for row in fixture.grid.rows)  # merged cells are real merges
         return "\n".join(distinct.values())
     import pdfplumber
+
     with pdfplumber.open(path) as pdf:
         assert sum(len(page.find_tables()) for page in pdf.pages) >= 1
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
@@ -189,8 +244,12 @@ def test_henan_score_table_read_as_categories():
     if not HENAN.exists():
         pytest.skip(f"{HENAN} is absent")
     report = extractor.extract(HENAN)
-    expected = [("决策", Decimal("15.00"), Decimal("10.40")), ("过程", Decimal("25.00"), Decimal("11.47")),
-                ("产出", Decimal("25.00"), Decimal("19.88")), ("效益", Decimal("35.00"), Decimal("23.25"))]
+    expected = [
+        ("决策", Decimal("15.00"), Decimal("10.40")),
+        ("过程", Decimal("25.00"), Decimal("11.47")),
+        ("产出", Decimal("25.00"), Decimal("19.88")),
+        ("效益", Decimal("35.00"), Decimal("23.25")),
+    ]
     got = [(c.name, c.weight, c.score) for c in report.evaluation.categories]
     assert [c for c in got if c in expected] == expected
     assert report.evaluation.total_score.value == Decimal("65.00")
@@ -200,12 +259,24 @@ def test_henan_score_table_read_as_categories():
 # 决算 PDFs whose tables all agree (every yuan is 财政拨款): 收入支出决算总表, 支出决算表 and the 财政拨款 tables give
 # one value per field, so any other value for these fields is a label paired with the wrong number.
 FINAL_ACCOUNTS = [
-    pytest.param("上海普陀区委社会工作部_2024_部门决算.pdf",
-                 {"budget.total.actual": {Decimal("3078200")}, "budget.basic.actual": {Decimal("1055800")},
-                  "budget.project.actual": {Decimal("2022400")}}, id="putuo-social-work"),
-    pytest.param("上海普陀区财政局_2024_部门决算.pdf",
-                 {"budget.total.actual": {Decimal("29400500")}, "budget.basic.actual": {Decimal("23369100")},
-                  "budget.project.actual": {Decimal("6031400")}}, id="putuo-finance"),
+    pytest.param(
+        "上海普陀区委社会工作部_2024_部门决算.pdf",
+        {
+            "budget.total.actual": {Decimal("3078200")},
+            "budget.basic.actual": {Decimal("1055800")},
+            "budget.project.actual": {Decimal("2022400")},
+        },
+        id="putuo-social-work",
+    ),
+    pytest.param(
+        "上海普陀区财政局_2024_部门决算.pdf",
+        {
+            "budget.total.actual": {Decimal("29400500")},
+            "budget.basic.actual": {Decimal("23369100")},
+            "budget.project.actual": {Decimal("6031400")},
+        },
+        id="putuo-finance",
+    ),
 ]
 
 

@@ -2,29 +2,74 @@
 
 EXTRACTOR_FUZZ_EXAMPLES=2500 runs the acceptance-sized fuzz; the suite runs fewer.
 """
+
 import os
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extractor import extract_text
 
 # Pieces of report text the grammars react to: units, numerals, heading marks, table bars, brackets.
-REPORT_PIECES = ["万元", "元", "亿", "%", "％", "分", "人", "一、", "（一）", "(1)", "1、", "1.", "①", "第", "年度",
-                 "预算", "执行率", "得分", "|", "\t", "\n", "（", "）", "，", "。", "：", "一十百千万亿", "壹佰",
-                 "98.56", "1,234.5", "-", "约", "以上", "不低于", "≥", "百分之", "部门整体支出绩效自评报告",
-                 "\u3000", "\u200b", "１２３", "2023年", "[bookmark: x]", "零", "〇"]
+REPORT_PIECES = [
+    "万元",
+    "元",
+    "亿",
+    "%",
+    "％",
+    "分",
+    "人",
+    "一、",
+    "（一）",
+    "(1)",
+    "1、",
+    "1.",
+    "①",
+    "第",
+    "年度",
+    "预算",
+    "执行率",
+    "得分",
+    "|",
+    "\t",
+    "\n",
+    "（",
+    "）",
+    "，",
+    "。",
+    "：",
+    "一十百千万亿",
+    "壹佰",
+    "98.56",
+    "1,234.5",
+    "-",
+    "约",
+    "以上",
+    "不低于",
+    "≥",
+    "百分之",
+    "部门整体支出绩效自评报告",
+    "\u3000",
+    "\u200b",
+    "１２３",
+    "2023年",
+    "[bookmark: x]",
+    "零",
+    "〇",
+]
 
 pieces = st.one_of(
     st.sampled_from(REPORT_PIECES),
-    st.characters(categories=["Nd"]),                      # decimal digits of every script (U+116DF ...)
-    st.characters(categories=["Cs"]),                      # lone surrogates
+    st.characters(categories=["Nd"]),  # decimal digits of every script (U+116DF ...)
+    st.characters(categories=["Cs"]),  # lone surrogates
     st.characters(categories=["No", "Nl", "Zs", "Cc", "Cf", "Mn", "Lo", "Ps", "Pe", "Po", "Sm", "So"]),
     st.text(max_size=8),
 )
-long_runs = st.tuples(st.sampled_from(REPORT_PIECES + ["1", "一", "亿", "（", "1万元\t", "1、标题\n", "a|b|1\n"]),
-                      st.integers(1, 4000)).map(lambda t: (t[0] * t[1])[:32_000])
+long_runs = st.tuples(
+    st.sampled_from(REPORT_PIECES + ["1", "一", "亿", "（", "1万元\t", "1、标题\n", "a|b|1\n"]), st.integers(1, 4000)
+).map(lambda t: (t[0] * t[1])[:32_000])
 reports = st.lists(st.one_of(pieces, long_runs), max_size=40).map(lambda parts: "".join(parts)[:32_000])
 
 
@@ -36,7 +81,7 @@ def span_violations(report) -> list[dict]:
         if isinstance(node, dict):
             span = node.get("span")
             if isinstance(node.get("text"), str) and isinstance(span, list) and len(span) == 2:
-                if text[span[0]:span[1]] != node["text"]:
+                if text[span[0] : span[1]] != node["text"]:
                     bad.append(node)
             for value in node.values():
                 walk(value)
@@ -54,8 +99,11 @@ def _seconds(text: str) -> float:
     return time.perf_counter() - started
 
 
-@settings(max_examples=int(os.environ.get("EXTRACTOR_FUZZ_EXAMPLES", 150)), deadline=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=int(os.environ.get("EXTRACTOR_FUZZ_EXAMPLES", 150)),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(reports)
 def test_any_text_gives_a_record_whose_spans_hold(text):
     report = extract_text(text)
@@ -64,12 +112,16 @@ def test_any_text_gives_a_record_whose_spans_hold(text):
     assert span_violations(report) == []
 
 
-@pytest.mark.parametrize("text", [
-    "预算\U000116DF万元",                       # a digit regex knows and Decimal does not
-    "预算\ud800 5万元",                         # a lone surrogate
-    "一、标题\n一二三、内容",                     # a heading number above 99
-    "（六区）财政局2023年度部门整体支出绩效自评报告\n预算5万元",  # department span after a stripped （
-], ids=["U+116DF", "surrogate", "heading-123", "title-paren"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "预算\U000116df万元",  # a digit regex knows and Decimal does not
+        "预算\ud800 5万元",  # a lone surrogate
+        "一、标题\n一二三、内容",  # a heading number above 99
+        "（六区）财政局2023年度部门整体支出绩效自评报告\n预算5万元",  # department span after a stripped （
+    ],
+    ids=["U+116DF", "surrogate", "heading-123", "title-paren"],
+)
 def test_probed_strings_give_records_whose_spans_hold(text):
     report = extract_text(text)
     report.model_dump_json()

@@ -1,4 +1,5 @@
 """Files as they come: every encoding decoded right, bad files refused with one clear line and no traceback."""
+
 import subprocess
 import sys
 import zipfile
@@ -12,8 +13,9 @@ SEED_TEXT = (CORPUS / "seed.txt").read_text(encoding="utf-8")
 
 
 def _cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "extractor.cli", *map(str, args)], capture_output=True,
-                          text=True, input=stdin)
+    return subprocess.run(
+        [sys.executable, "-m", "extractor.cli", *map(str, args)], capture_output=True, text=True, input=stdin
+    )
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "utf-16-le", "utf-16-be"])
@@ -50,6 +52,7 @@ def _write(name, data):
         path = tmp_path / name
         path.write_bytes(data)
         return path
+
     return make
 
 

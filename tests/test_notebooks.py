@@ -1,4 +1,5 @@
 """The notebooks run from top to bottom (outputs are kept out of git; CI fails if a cell errors)."""
+
 import json
 
 import pytest
@@ -20,8 +21,9 @@ def test_there_are_notebooks_and_they_are_committed_without_outputs():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path):
     notebook = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    nbclient.NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("files" in "".join(o.get("text", "")) for o in outputs)  # the batch summary was printed

@@ -1,4 +1,5 @@
 """Property tests: a number rendered in each style that reports use parses back to the same Decimal."""
+
 from decimal import Decimal
 
 import pytest
@@ -91,16 +92,20 @@ def test_yi_wan_mix(yi, wan):
     assert parse_numeral(written) == Decimal(yi) * 10**8 + Decimal(wan) * 10**4
 
 
-@given(st.decimals(min_value=0, max_value=99999, places=2, allow_nan=False, allow_infinity=False),
-       st.sampled_from([("万", 10**4), ("亿", 10**8), ("千万", 10**7)]))
+@given(
+    st.decimals(min_value=0, max_value=99999, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from([("万", 10**4), ("亿", 10**8), ("千万", 10**7)]),
+)
 def test_decimal_with_multiplier(value, multiplier):
     word, factor = multiplier
     [q] = find_quantities(f"{value}{word}元")
     assert (q.value, q.unit, q.unit_text) == (value * factor, "yuan", word + "元")
 
 
-@pytest.mark.parametrize("n,written", [(1, "一"), (6, "六"), (10, "十"), (12, "十二"), (20, "二十"), (21, "二十一"),
-                                       (99, "九十九"), (100, "100")])
+@pytest.mark.parametrize(
+    "n,written",
+    [(1, "一"), (6, "六"), (10, "十"), (12, "十二"), (20, "二十"), (21, "二十一"), (99, "九十九"), (100, "100")],
+)
 def test_write_chinese(n, written):
     assert write_chinese(n) == written
 

@@ -1,4 +1,5 @@
 """OCR of scans: the seed's scans against its gold, repairs recorded, confidences kept, blanks reported."""
+
 import json
 import shutil
 import sys
@@ -11,17 +12,18 @@ from PIL import Image
 import extractor
 from conftest import CORPUS, ROOT
 from extractor import ocr_repairs
-from extractor.load import scan
 from extractor.batch import BatchSettings, run_batch
 from extractor.document import Document
 from extractor.errors import EmptyDocument, NeedsOCR
 from extractor.evaluate import evaluate
+from extractor.load import scan
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from make_scans import font_path, make_scan, render_table_page  # noqa: E402
 
-needs_ocr = pytest.mark.skipif(not scan.available(),
-                               reason="OCR extra not installed: pip install 'budget-report-extractor[ocr]'")
+needs_ocr = pytest.mark.skipif(
+    not scan.available(), reason="OCR extra not installed: pip install 'budget-report-extractor[ocr]'"
+)
 needs_font = pytest.mark.skipif(font_path() is None, reason="no CJK font to render scans: fonts-wqy-microhei")
 SEED = (CORPUS / "seed.txt").read_text(encoding="utf-8")
 
@@ -46,7 +48,9 @@ def test_repaired_quantities_keep_what_was_read():
     document = Document("pdf", text, [], ocr_confidence=[(0, len(text), 0.83)], ocr_repairs=repairs)
     quantities = ocr_repairs.annotate(document, extractor.find_quantities(text))
     assert [(q.text, q.repaired_from, q.confidence, q.value) for q in quantities] == [
-        ("300万元", "300万兀", 0.83, Decimal("3000000")), ("90%", "9O%", 0.83, Decimal("90"))]
+        ("300万元", "300万兀", 0.83, Decimal("3000000")),
+        ("90%", "9O%", 0.83, Decimal("90")),
+    ]
 
 
 def _scan_case(folder, dpi, degraded):
@@ -92,7 +96,7 @@ def test_batch_ocrs_an_image_only_pdf_beside_born_digital_files(tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
     shutil.copy(CORPUS / "seed.docx", archive / "seed.docx")
-    make_scan(SEED[:SEED.index("在职人员9人") + 20], archive / "scan.pdf", dpi=150)
+    make_scan(SEED[: SEED.index("在职人员9人") + 20], archive / "scan.pdf", dpi=150)
     summary = run_batch([str(archive)], tmp_path / "out", BatchSettings(workers=2))
     assert (summary.done, dict(summary.failed)) == (2, {})
     lines = (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()
@@ -146,8 +150,10 @@ def test_scanned_table_is_rebuilt_and_repaired_by_column(tmp_path):
     assert [grid[(0, c)] for c in range(6)] == TABLE[0]
     assert (grid[(1, 2)], grid[(2, 3)]) == ("≥90%", "290%")  # repaired in the target column only
     assert [(i.category, i.name, i.target.text, i.weight) for i in report.evaluation.indicators] == [
-        ("产出指标", "验收通过率", "≥90%", 10), ("效益指标", "群众满意度", "≥85%", 10),
-        ("满意度指标", "服务对象满意度", "95%", 10)]
+        ("产出指标", "验收通过率", "≥90%", 10),
+        ("效益指标", "群众满意度", "≥85%", 10),
+        ("满意度指标", "服务对象满意度", "95%", 10),
+    ]
     [target] = [q for q in report.quantities if q.repaired_from]
     assert (target.text, target.repaired_from, target.comparison, target.value) == ("≥90%", "290%", "ge", 90)
     # The lone "9" of a score cell (read as "６" with low confidence when the angle classifier was on) is read

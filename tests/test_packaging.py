@@ -1,5 +1,6 @@
 """The built wheel carries patterns/ inside the package, so an installed copy works from any directory; every
 import is declared in pyproject.toml (`make wheel-check` proves it on a clean venv from the wheel alone)."""
+
 import ast
 import importlib.metadata
 import re
@@ -22,8 +23,22 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 def test_installed_wheel_finds_its_patterns(tmp_path):
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(wheels), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     [wheel] = wheels.glob("budget_report_extractor-*.whl")
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as z:
@@ -36,13 +51,21 @@ def test_installed_wheel_finds_its_patterns(tmp_path):
     metadata = (info / "METADATA").read_text(encoding="utf-8")
     assert f"Name: budget-report-extractor\nVersion: {extractor.__version__}\n" in metadata
 
-    probe = ("import extractor, extractor.patterns as p; "
-             "print(extractor.__file__); print(p.patterns_dir()); "
-             "print(extractor.find_quantities('预算98.56万元')[0].value)")
+    probe = (
+        "import extractor, extractor.patterns as p; "
+        "print(extractor.__file__); print(p.patterns_dir()); "
+        "print(extractor.find_quantities('预算98.56万元')[0].value)"
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    result = subprocess.run([sys.executable, "-c", probe], cwd=elsewhere, capture_output=True, text=True,
-                            env={"PYTHONPATH": str(site), "PATH": ""}, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(site), "PATH": ""},
+        check=True,
+    )
     module_file, patterns_dir, value = result.stdout.split()
     assert module_file.startswith(str(site))
     assert patterns_dir == str(site / "extractor" / "patterns")
@@ -74,8 +97,10 @@ def test_every_import_is_declared():
     assert imported - runtime - extras == set()
 
 
-@pytest.mark.parametrize("module,extra", [("spacy", "spacy"), ("rapidocr_onnxruntime", "ocr"), ("numpy", "ocr"),
-                                          ("PIL", "ocr"), ("matplotlib", "plot")])
+@pytest.mark.parametrize(
+    "module,extra",
+    [("spacy", "spacy"), ("rapidocr_onnxruntime", "ocr"), ("numpy", "ocr"), ("PIL", "ocr"), ("matplotlib", "plot")],
+)
 def test_optional_imports_are_in_their_extra(module, extra):
     assert module in _third_party_imports()
     distribution = _name(importlib.metadata.packages_distributions()[module][0])
@@ -85,6 +110,7 @@ def test_optional_imports_are_in_their_extra(module, extra):
 def test_version_is_single_sourced_and_printed():
     assert PYPROJECT["project"]["dynamic"] == ["version"]
     assert PYPROJECT["tool"]["hatch"]["version"]["path"] == "extractor/__init__.py"
-    result = subprocess.run([sys.executable, "-m", "extractor.cli", "--version"], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "--version"], capture_output=True, text=True, check=True
+    )
     assert result.stdout == f"extractor {extractor.__version__}\n"

@@ -3,6 +3,7 @@
 The snapshots in tests/snapshots/ were written by the pdfplumber reader before the PDFium reader replaced it;
 after a deliberate change to fields or indicators, rewrite them with `python tests/test_pdf_snapshots.py`.
 """
+
 import json
 import sys
 from pathlib import Path
@@ -28,11 +29,21 @@ def snapshot(path: Path) -> dict:
     from extractor.pipeline import extract_document
 
     document, report = extract_document(path)
-    blocks = [[b.kind, b.page, *b.span, document.text[b.span[0]:b.span[1]] if b.kind != "table" else None,
-               [[c.row, c.col, c.rowspan, c.colspan, *c.span, c.text] for c in b.cells]] for b in document.blocks]
-    return {"blocks": blocks,
-            "facts": [f.model_dump(mode="json") for f in report.facts],
-            "indicators": [i.model_dump(mode="json") for i in report.evaluation.indicators]}
+    blocks = [
+        [
+            b.kind,
+            b.page,
+            *b.span,
+            document.text[b.span[0] : b.span[1]] if b.kind != "table" else None,
+            [[c.row, c.col, c.rowspan, c.colspan, *c.span, c.text] for c in b.cells],
+        ]
+        for b in document.blocks
+    ]
+    return {
+        "blocks": blocks,
+        "facts": [f.model_dump(mode="json") for f in report.facts],
+        "indicators": [i.model_dump(mode="json") for i in report.evaluation.indicators],
+    }
 
 
 def _snapshot_file(name: str) -> Path:
@@ -50,8 +61,11 @@ def test_pdf_record_matches_its_snapshot(name):
         assert found[part] == expected[part], part
 
 
-@pytest.mark.parametrize("data", [b"%PDF-1.7\ngarbage", b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"],
-                         ids=["garbage", "truncated"])
+@pytest.mark.parametrize(
+    "data",
+    [b"%PDF-1.7\ngarbage", b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"],
+    ids=["garbage", "truncated"],
+)
 def test_damaged_pdf_says_so(tmp_path, data):
     path = tmp_path / "bad.pdf"
     path.write_bytes(data)

@@ -1,4 +1,5 @@
 """find_quantities on real-looking report strings: kind, exact value, unit and span of each quantity."""
+
 from decimal import Decimal
 
 import pytest
@@ -179,7 +180,7 @@ def test_quantity_read_exactly(source, text, kind, value, unit):
     assert len(found) == 1, [q.text for q in find_quantities(source)]
     q = found[0]
     assert (q.kind, q.value, q.unit) == (kind, value, unit)
-    assert source[q.span[0]:q.span[1]] == text
+    assert source[q.span[0] : q.span[1]] == text
 
 
 # Strings holding no quantity at all: dates, years, document numbers, enumeration marks, ordinals, codes.
@@ -279,15 +280,23 @@ def test_unit_as_written(source, unit_text, unit_from):
 # Several quantities in one clause, in order.
 SEQUENCES = [
     ("(一)预算执行率(分值10分，得9分，扣1分)", [("score", D("10")), ("score", D("9")), ("score", D("1"))]),
-    ("2023年基本支出预算安排98.56万元，实际支出135.79万元，完成预算安排的133.77%。",
-     [("amount", D("985600")), ("amount", D("1357900")), ("percent", D("133.77"))]),
-    ("2、省重点工程建设项目，年度指标值：投资率≥90%，实际完成值：128.76%，分值10分，得分10分。",
-     [("percent", D("90")), ("percent", D("128.76")), ("score", D("10")), ("score", D("10"))]),
+    (
+        "2023年基本支出预算安排98.56万元，实际支出135.79万元，完成预算安排的133.77%。",
+        [("amount", D("985600")), ("amount", D("1357900")), ("percent", D("133.77"))],
+    ),
+    (
+        "2、省重点工程建设项目，年度指标值：投资率≥90%，实际完成值：128.76%，分值10分，得分10分。",
+        [("percent", D("90")), ("percent", D("128.76")), ("score", D("10")), ("score", D("10"))],
+    ),
     ("2023年12月31日止我办在职人员9人。", [("count", D("9"))]),
-    ("1、收入:792.22万元。同比上年度增加189.25万元,增加31.39%。",
-     [("amount", D("7922200")), ("amount", D("1892500")), ("percent", D("31.39"))]),
-    ("指标1:开展精品示范村建设数量 | ≤4 | 4 | 10 | 10",
-     [("number", D("4")), ("number", D("4")), ("number", D("10")), ("number", D("10"))]),
+    (
+        "1、收入:792.22万元。同比上年度增加189.25万元,增加31.39%。",
+        [("amount", D("7922200")), ("amount", D("1892500")), ("percent", D("31.39"))],
+    ),
+    (
+        "指标1:开展精品示范村建设数量 | ≤4 | 4 | 10 | 10",
+        [("number", D("4")), ("number", D("4")), ("number", D("10")), ("number", D("10"))],
+    ),
 ]
 
 

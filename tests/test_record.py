@@ -1,5 +1,6 @@
 """The report record: the seed's facts, indicators and meta from both renditions; the published schema;
 exact JSON numbers."""
+
 import hashlib
 import json
 import subprocess
@@ -46,7 +47,8 @@ def test_schema_version_is_bumped_with_every_schema_change():
     assert committed["$id"].endswith(f"/report-{SCHEMA_VERSION}.schema.json")
     assert _fingerprint(json_schema()) == SCHEMA_FINGERPRINTS.get(SCHEMA_VERSION), (
         f"the models changed: bump SCHEMA_VERSION (now {SCHEMA_VERSION}) and add its fingerprint "
-        f"{_fingerprint(json_schema())} to SCHEMA_FINGERPRINTS")
+        f"{_fingerprint(json_schema())} to SCHEMA_FINGERPRINTS"
+    )
 
 
 def test_every_record_names_its_versions():
@@ -87,21 +89,29 @@ def test_seed_facts(seed):
     assert {f.field: f.value for f in seed.facts} == SEED_FACTS
     assert len(seed.facts) == len(SEED_FACTS)
     for fact in seed.facts:
-        assert seed.text[fact.span[0]:fact.span[1]] == fact.text
+        assert seed.text[fact.span[0] : fact.span[1]] == fact.text
 
 
 def test_seed_meta(seed):
     meta = seed.report
-    assert (meta.fiscal_year.value, meta.department.value, meta.kind.value, meta.region.value) == \
-        (2023, "雁峰区重点建设项目事务中心", "department_overall", "雁峰区")
+    assert (meta.fiscal_year.value, meta.department.value, meta.kind.value, meta.region.value) == (
+        2023,
+        "雁峰区重点建设项目事务中心",
+        "department_overall",
+        "雁峰区",
+    )
     assert meta.title.value == "2023年度部门整体支出绩效自评报告"
-    assert seed.text[meta.department.span[0]:meta.department.span[1]] == meta.department.value
+    assert seed.text[meta.department.span[0] : meta.department.span[1]] == meta.department.value
     assert (seed.evaluation.total_score.value, seed.evaluation.total_score.text) == (99, "99分")
     assert seed.evaluation.grade is None
 
 
-SEED_CATEGORIES = [("预算执行率", 10, 9, 1), ("产出指标", 50, 50, 0), ("效益指标", 30, 30, 0),
-                   ("满意度指标", 10, 10, 0)]
+SEED_CATEGORIES = [
+    ("预算执行率", 10, 9, 1),
+    ("产出指标", 50, 50, 0),
+    ("效益指标", 30, 30, 0),
+    ("满意度指标", 10, 10, 0),
+]
 SEED_INDICATORS = [
     ("1", "5000万以上联网直报项目", "产出指标", "18", "完成", 10, 10),
     ("2", "省重点工程建设项目", "产出指标", "投资率≥90%", "128.76%", 10, 10),
@@ -118,8 +128,9 @@ SEED_INDICATORS = [
 def test_seed_indicator_system(seed):
     ev = seed.evaluation
     assert [(c.name, c.weight, c.score, c.deduction) for c in ev.categories] == SEED_CATEGORIES
-    assert [(i.number, i.name, i.category, i.target.text, i.actual.text, i.weight, i.score)
-            for i in ev.indicators] == SEED_INDICATORS
+    assert [
+        (i.number, i.name, i.category, i.target.text, i.actual.text, i.weight, i.score) for i in ev.indicators
+    ] == SEED_INDICATORS
 
 
 def test_indicator_values_point_at_their_quantities(seed):
@@ -138,8 +149,10 @@ def test_seed_docx_indicators_come_from_table_cells():
 
 def test_seed_problems_and_measures(seed):
     assert [p.text for p in seed.problems] == [
-        "年初部门预算前瞻性有待进一步加强。", "年初部门预算编制不够精准，年中调整了部分预算。",
-        "项目经费也应提前做好年度预算。"]
+        "年初部门预算前瞻性有待进一步加强。",
+        "年初部门预算编制不够精准，年中调整了部分预算。",
+        "项目经费也应提前做好年度预算。",
+    ]
     assert [m.text.split("。")[0] for m in seed.measures] == ["一是进一步提高预算执行率", "二是进一步加强预算绩效管理"]
 
 
@@ -175,7 +188,7 @@ def test_department_from_a_place_name_and_an_organisation_suffix(text, departmen
     found = find_department(text, None)
     assert (found.value if found else None) == department
     if found:
-        assert text[found.span[0]:found.span[1]] == department
+        assert text[found.span[0] : found.span[1]] == department
 
 
 EXACT = [
@@ -196,8 +209,10 @@ def test_record_json_writes_the_decimal_literal_and_reads_it_back(text, literal,
     assert extractor.Report.from_json(report.to_json(pretty=True)) == report
 
 
-@pytest.mark.parametrize("values,literal", [
-    (["0.1", "0.2"], "0.3"), (["0.7", "0.1", "0.2"], "1.0"), (["1234567890123456.78", "0.01"], "1234567890123456.79")])
+@pytest.mark.parametrize(
+    "values,literal",
+    [(["0.1", "0.2"], "0.3"), (["0.7", "0.1", "0.2"], "1.0"), (["1234567890123456.78", "0.01"], "1234567890123456.79")],
+)
 def test_sums_are_written_exactly(values, literal):
     total = sum(map(D, values), D(0))
     assert jsonio.dumps({"sum": total}) == f'{{"sum":{literal}}}'
@@ -205,8 +220,13 @@ def test_sums_are_written_exactly(values, literal):
 
 
 def test_extract_cli_writes_exact_numbers():
-    result = subprocess.run([sys.executable, "-m", "extractor.cli", "extract", "-"], input="预算1234567890123456.78元",
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "extract", "-"],
+        input="预算1234567890123456.78元",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert '"value":1234567890123456.78,' in result.stdout
     assert jsonio.loads(result.stdout)["quantities"][0]["value"] == D("1234567890123456.78")
 

@@ -1,4 +1,5 @@
 """Review pages: self-contained, escaped, and working in a real browser (Debian's chromium via Playwright)."""
+
 import shutil
 import subprocess
 import sys
@@ -13,15 +14,25 @@ from extractor.pipeline import extract_document
 from extractor.review import render_page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"]
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
 def seed_page(tmp_path_factory):
     path = tmp_path_factory.mktemp("review") / "seed.html"
-    result = subprocess.run([sys.executable, "-m", "extractor.cli", "review", str(CORPUS / "seed.docx"), "-o",
-                             str(path)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "review", str(CORPUS / "seed.docx"), "-o", str(path)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     return path
 
@@ -42,12 +53,17 @@ def test_batch_review_writes_an_index(tmp_path):
     archive.mkdir()
     shutil.copy(CORPUS / "seed.txt", archive / "seed.txt")
     shutil.copy(CORPUS / "seed.docx", archive / "seed.docx")
-    subprocess.run([sys.executable, "-m", "extractor.cli", "batch", str(archive), "-o", str(tmp_path / "out"),
-                    "--review"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "batch", str(archive), "-o", str(tmp_path / "out"), "--review"],
+        check=True,
+        capture_output=True,
+    )
     index = lxml.html.fromstring((tmp_path / "out" / "review" / "index.html").read_text(encoding="utf-8"))
     rows = [[td.text_content() for td in tr.findall("td")] for tr in index.findall(".//tr")[1:]]
-    assert sorted(rows) == [["seed.docx", "雁峰区重点建设项目事务中心", "2023", "99", "5"],
-                            ["seed.txt", "雁峰区重点建设项目事务中心", "2023", "99", "5"]]
+    assert sorted(rows) == [
+        ["seed.docx", "雁峰区重点建设项目事务中心", "2023", "99", "5"],
+        ["seed.txt", "雁峰区重点建设项目事务中心", "2023", "99", "5"],
+    ]
     for link in index.xpath("//a/@href"):
         assert (tmp_path / "out" / "review" / link).is_file()
 

@@ -1,4 +1,5 @@
 """The seed report: its money and percentages match the gold exactly, in both renditions."""
+
 import json
 from collections import Counter
 from decimal import Decimal
@@ -34,12 +35,14 @@ def test_seed_percents_match_gold(name):
 
 def test_docx_and_txt_give_the_same_quantities():
     txt, docx = (extractor.extract(CORPUS / name) for name in RENDITIONS)
-    assert Counter((q.kind, q.value, q.unit) for q in txt.quantities) == \
-        Counter((q.kind, q.value, q.unit) for q in docx.quantities)
+    assert Counter((q.kind, q.value, q.unit) for q in txt.quantities) == Counter(
+        (q.kind, q.value, q.unit) for q in docx.quantities
+    )
 
 
 def test_seed_docx_has_indicator_tables_with_merged_category_cells():
     from extractor.load import load_bytes
+
     document = load_bytes((CORPUS / "seed.docx").read_bytes(), "seed.docx")
     tables = [b for b in document.blocks if b.kind == "table"]
     assert len(tables) == 3
@@ -55,4 +58,4 @@ def test_every_span_is_exact(path):
     report = extractor.extract(path)
     assert report.quantities
     for q in report.quantities:
-        assert report.text[q.span[0]:q.span[1]] == q.text
+        assert report.text[q.span[0] : q.span[1]] == q.text

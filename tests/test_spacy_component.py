@@ -1,4 +1,5 @@
 """The spaCy component, found by name through the spacy_factories entry point."""
+
 import json
 from decimal import Decimal
 
@@ -25,7 +26,10 @@ def test_spans_and_record(nlp):
     report = doc._.report
     assert len(spans) == len(report.quantities) == 77
     assert [(s.label_, s.text) for s in spans[:3]] == [
-        ("count", "9人"), ("amount", "98.56万元"), ("amount", "135.79万元")]
+        ("count", "9人"),
+        ("amount", "98.56万元"),
+        ("amount", "135.79万元"),
+    ]
     for span, q in zip(spans, report.quantities):
         assert span.start_char <= q.span[0] and q.span[1] <= span.end_char and span.label_ == q.kind
     assert {f.field: f.value for f in report.facts}["budget.basic.execution_rate"] == Decimal("133.77")
@@ -34,8 +38,9 @@ def test_spans_and_record(nlp):
 def test_displacy_span_style(nlp):
     from spacy import displacy
 
-    page = displacy.render(nlp("基本支出预算安排98.56万元，完成预算安排的133.77%。"), style="span",
-                           options={"spans_key": "quantities"})
+    page = displacy.render(
+        nlp("基本支出预算安排98.56万元，完成预算安排的133.77%。"), style="span", options={"spans_key": "quantities"}
+    )
     assert "98.56" in page and "133.77" in page  # displaCy writes the tokens of a span one by one
     assert page.count("amount") == 1 and page.count("percent") == 1
 

@@ -1,4 +1,5 @@
 """Read a report file of any supported format into a Document; the format is checked against the content."""
+
 from __future__ import annotations
 
 import os
@@ -12,18 +13,40 @@ from .docx import load_docx
 from .html import load_html, load_markdown
 from .office import load_legacy
 from .pdf import load_pdf
-from .text import load_text
 from .scan import load_image
+from .text import load_text
 
 _LOADERS = {
-    ".txt": load_text, ".text": load_text, ".docx": load_docx, ".html": load_html, ".htm": load_html,
-    ".md": load_markdown, ".markdown": load_markdown, ".pdf": load_pdf,
-    ".doc": load_legacy, ".wps": load_legacy, ".rtf": load_legacy,
-    ".png": load_image, ".jpg": load_image, ".jpeg": load_image, ".tif": load_image, ".tiff": load_image,
+    ".txt": load_text,
+    ".text": load_text,
+    ".docx": load_docx,
+    ".html": load_html,
+    ".htm": load_html,
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".pdf": load_pdf,
+    ".doc": load_legacy,
+    ".wps": load_legacy,
+    ".rtf": load_legacy,
+    ".png": load_image,
+    ".jpg": load_image,
+    ".jpeg": load_image,
+    ".tif": load_image,
+    ".tiff": load_image,
 }
 # What each format's first bytes must be (None: a text format, which must not be one of the binary kinds).
-_EXPECTED = {".docx": "zip", ".pdf": "pdf", ".doc": "ole", ".wps": "ole", ".rtf": "rtf", ".png": "png",
-             ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff"}
+_EXPECTED = {
+    ".docx": "zip",
+    ".pdf": "pdf",
+    ".doc": "ole",
+    ".wps": "ole",
+    ".rtf": "rtf",
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+}
 _SIGNATURES = [
     (b"PK\x03\x04", "zip"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
@@ -34,8 +57,15 @@ _SIGNATURES = [
     (b"II*\x00", "tiff"),
     (b"MM\x00*", "tiff"),
 ]
-_NAMES = {"zip": "a zip package (.docx?)", "ole": "a legacy Office file (.doc?)", "pdf": "PDF", "rtf": "RTF",
-          "png": "a PNG image", "jpeg": "a JPEG image", "tiff": "a TIFF image"}
+_NAMES = {
+    "zip": "a zip package (.docx?)",
+    "ole": "a legacy Office file (.doc?)",
+    "pdf": "PDF",
+    "rtf": "RTF",
+    "png": "a PNG image",
+    "jpeg": "a JPEG image",
+    "tiff": "a TIFF image",
+}
 _ENCRYPTED_OLE_MARK = "EncryptedPackage".encode("utf-16-le")
 
 
@@ -70,8 +100,9 @@ def load_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docum
     """Document from a file's bytes; `path` gives the format (by suffix) and names the file in errors."""
     suffix = Path(path).suffix.lower()
     if suffix not in _LOADERS:
-        raise UnsupportedFormat(path, f"unsupported format {suffix or '(no extension)'}; "
-                                      f"supported: {', '.join(supported_suffixes())}")
+        raise UnsupportedFormat(
+            path, f"unsupported format {suffix or '(no extension)'}; supported: {', '.join(supported_suffixes())}"
+        )
     if not data.strip():
         raise EmptyDocument(path, "empty file")
     limits.check("file_bytes", len(data), path, "file size in bytes")
@@ -83,9 +114,13 @@ def load_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docum
     return document
 
 
-_SPECIAL = [(stat.S_ISDIR, "is a directory, not a file"), (stat.S_ISFIFO, "is a FIFO (named pipe), not a file"),
-            (stat.S_ISCHR, "is a character device, not a file"), (stat.S_ISBLK, "is a block device, not a file"),
-            (stat.S_ISSOCK, "is a socket, not a file")]
+_SPECIAL = [
+    (stat.S_ISDIR, "is a directory, not a file"),
+    (stat.S_ISFIFO, "is a FIFO (named pipe), not a file"),
+    (stat.S_ISCHR, "is a character device, not a file"),
+    (stat.S_ISBLK, "is a block device, not a file"),
+    (stat.S_ISSOCK, "is a socket, not a file"),
+]
 
 
 def _refuse_special(mode: int, path: str) -> None:

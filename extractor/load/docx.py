@@ -6,6 +6,7 @@ the package with docx.Document() and reading python-docx's Paragraph.text cost 2
 of the extraction together; this path costs about 2 ms. python-docx stays the library that writes .docx
 files (scripts/make_seed_docx.py, tests) and names the WordprocessingML tags (qn).
 """
+
 from __future__ import annotations
 
 import io
@@ -53,8 +54,9 @@ def _relationships(package: zipfile.ZipFile, part: str, path: str, limits: Limit
     for rel in rels.iter(_REL):
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
         target = rel.get("Target", "")
-        targets["/" + kind] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
+        targets["/" + kind] = (
+            target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        )
     return targets
 
 
@@ -99,7 +101,7 @@ def _style_fragment(raw: bytes, style_id: str) -> bytes | None:
     at = raw.find(marker)
     start = raw.rfind(b"<w:style ", 0, at) if at >= 0 else -1
     end = raw.find(b"</w:style>", at)
-    return raw[start:end + len(b"</w:style>")] if start >= 0 and end >= 0 else None
+    return raw[start : end + len(b"</w:style>")] if start >= 0 and end >= 0 else None
 
 
 def _styles_element(package: zipfile.ZipFile, name: str | None, body, path: str, limits: Limits):
@@ -198,8 +200,9 @@ def load_docx(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docume
             style_id = styles.id_of(element)
             style = styles.name(style_id)
             heading = style is not None and style.lower().startswith(("heading", "title", "标题"))
-            builder.paragraph(numbering.label(element, style_id) + paragraph_text(element), style=style,
-                              heading=heading)
+            builder.paragraph(
+                numbering.label(element, style_id) + paragraph_text(element), style=style, heading=heading
+            )
         elif element.tag == _TBL:
             builder.table(_table_rows(element, path, limits))
     return builder.build()

@@ -1,4 +1,5 @@
 """Government web pages (.html/.htm) and Markdown with embedded HTML tables (.md): text and rowspan/colspan tables."""
+
 from __future__ import annotations
 
 import lxml.html
@@ -11,11 +12,45 @@ from ..limits import DEFAULT_LIMITS, Limits
 from .text import decode
 
 # Page furniture that is not the report: scripts, navigation, headers and footers, share buttons.
-_DROPPED_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button", "select"]
-_NOISE = regex.compile(r"(?:^|[\s_-])(?:nav|menu|breadcrumb|footer|header|sidebar|share|toolbar|crumb|copyright|"
-                       r"position|location|topbar|bottom)(?:$|[\s_-])", regex.I)
-_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "dd", "dt", "section",
-               "article", "center", "td", "th", "br"}
+_DROPPED_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "button",
+    "select",
+]
+_NOISE = regex.compile(
+    r"(?:^|[\s_-])(?:nav|menu|breadcrumb|footer|header|sidebar|share|toolbar|crumb|copyright|"
+    r"position|location|topbar|bottom)(?:$|[\s_-])",
+    regex.I,
+)
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "blockquote",
+    "dd",
+    "dt",
+    "section",
+    "article",
+    "center",
+    "td",
+    "th",
+    "br",
+}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
@@ -160,9 +195,9 @@ def load_markdown(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Do
     text = decode(data, path, limits.markup_chars, "markup_chars").replace("\r\n", "\n")
     position = 0
     while (start := _MD_TABLE_START.search(text, position)) and (end := _MD_TABLE_END.search(text, start.end())):
-        _markdown_lines(text[position:start.start()], builder)
+        _markdown_lines(text[position : start.start()], builder)
         try:
-            table = lxml.html.fragment_fromstring(text[start.start():end.end()], create_parent="div")
+            table = lxml.html.fragment_fromstring(text[start.start() : end.end()], create_parent="div")
         except (etree.ParserError, ValueError) as e:
             raise CorruptDocument(path, f"unreadable HTML table in Markdown: {e}") from None
         _check_depth(table, path, limits)

@@ -3,14 +3,28 @@
 python-docx returns paragraph text without its list number; headings numbered this way would be invisible
 to the section tree, so the number is rendered and put in front of the paragraph text.
 """
+
 from __future__ import annotations
 
 from docx.oxml.ns import qn
 
 from ..numerals import write_chinese, write_circled
 
-_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
-          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+_ROMAN = [
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+]
 
 
 def _roman(n: int) -> str:
@@ -105,8 +119,11 @@ class Numbering:
             for lvl in definition.iterchildren(qn("w:lvl")):
                 level = _int(lvl.get(qn("w:ilvl")))
                 if level is not None and level < _LEVELS:
-                    levels[level] = {"fmt": _val(lvl, "w:numFmt", "decimal"), "text": _val(lvl, "w:lvlText", ""),
-                                     "start": _int(_val(lvl, "w:start", "1")) or 0}
+                    levels[level] = {
+                        "fmt": _val(lvl, "w:numFmt", "decimal"),
+                        "text": _val(lvl, "w:lvlText", ""),
+                        "start": _int(_val(lvl, "w:start", "1")) or 0,
+                    }
             self._levels[num.get(qn("w:numId"))] = levels
 
     def _num_pr(self, p, style_id: str | None):

@@ -1,4 +1,5 @@
 """Legacy word-processor files (.doc, .wps, .rtf), converted to .docx by LibreOffice headless when installed."""
+
 from __future__ import annotations
 
 import shutil
@@ -26,8 +27,17 @@ def load_legacy(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docu
     with tempfile.TemporaryDirectory(prefix="extractor-") as tmp:
         source = Path(tmp) / f"report{suffix}"
         source.write_bytes(data)
-        command = [binary, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-                   "--convert-to", "docx", "--outdir", tmp, str(source)]
+        command = [
+            binary,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            tmp,
+            str(source),
+        ]
         try:
             subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT_SECONDS, check=False)
         except subprocess.TimeoutExpired:

@@ -5,6 +5,7 @@ finder and text-line grouping then run over those, so tables and lines come out 
 (merged cells resolved from cell boxes) at a fraction of the cost of pdfminer's parse. A scanned PDF without a
 text layer goes to OCR.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -76,9 +77,18 @@ def _chars(textpage, height: float) -> list[dict]:
         size, below, upright = style
         raw.FPDFText_GetCharOrigin(textpage, i, x, y)
         bottom = height - y.value - below
-        chars.append({"text": chr(code),
-                      "x0": rect.left, "x1": rect.right, "top": bottom - size, "bottom": bottom,
-                      "doctop": bottom - size, "size": size, "upright": upright})
+        chars.append(
+            {
+                "text": chr(code),
+                "x0": rect.left,
+                "x1": rect.right,
+                "top": bottom - size,
+                "bottom": bottom,
+                "doctop": bottom - size,
+                "size": size,
+                "upright": upright,
+            }
+        )
     return chars
 
 
@@ -132,9 +142,19 @@ def _edges(objects, height: float, outer: tuple = (1, 0, 0, 1, 0, 0)) -> list[di
             if orientation is None:
                 continue
             top, bottom = height - max(y0, y1), height - min(y0, y1)
-            edges.append({"object_type": "line", "orientation": orientation, "x0": min(x0, x1), "x1": max(x0, x1),
-                          "top": top, "bottom": bottom, "doctop": top, "width": abs(x1 - x0),
-                          "height": bottom - top})
+            edges.append(
+                {
+                    "object_type": "line",
+                    "orientation": orientation,
+                    "x0": min(x0, x1),
+                    "x1": max(x0, x1),
+                    "top": top,
+                    "bottom": bottom,
+                    "doctop": top,
+                    "width": abs(x1 - x0),
+                    "height": bottom - top,
+                }
+            )
     return edges
 
 
@@ -145,8 +165,11 @@ def _intersections(edges: list[dict], tolerance: float) -> dict:
     intersections: dict = {}
     for v in vertical:
         for h in horizontal:
-            if (v["top"] <= h["top"] + tolerance and v["bottom"] >= h["top"] - tolerance
-                    and h["x0"] - tolerance <= v["x0"] <= h["x1"] + tolerance):
+            if (
+                v["top"] <= h["top"] + tolerance
+                and v["bottom"] >= h["top"] - tolerance
+                and h["x0"] - tolerance <= v["x0"] <= h["x1"] + tolerance
+            ):
                 vertex = intersections.setdefault((v["x0"], h["top"]), {"v": [], "h": []})
                 vertex["v"].append(v)
                 vertex["h"].append(h)
@@ -159,8 +182,10 @@ def _cells(intersections: dict) -> list[tuple]:
     from pdfplumber.utils import obj_to_bbox
 
     points = sorted(intersections)
-    edges = {p: ({obj_to_bbox(e) for e in intersections[p]["v"]}, {obj_to_bbox(e) for e in intersections[p]["h"]})
-             for p in points}
+    edges = {
+        p: ({obj_to_bbox(e) for e in intersections[p]["v"]}, {obj_to_bbox(e) for e in intersections[p]["h"]})
+        for p in points
+    }
     column: dict = {}
     row: dict = {}
     for p in points:  # in (x, top) order: each list is already sorted down or rightwards
@@ -177,9 +202,19 @@ def _cells(intersections: dict) -> list[tuple]:
     for pt in points:
         below = [p for p in column[pt[0]] if p[1] > pt[1]]
         right = [p for p in row[pt[1]] if p[0] > pt[0]]
-        cell = next(((pt[0], pt[1], r[0], b[1]) for b in below if vertical(pt, b) for r in right
-                     if horizontal(pt, r) and (r[0], b[1]) in intersections
-                     and vertical((r[0], b[1]), r) and horizontal((r[0], b[1]), b)), None)
+        cell = next(
+            (
+                (pt[0], pt[1], r[0], b[1])
+                for b in below
+                if vertical(pt, b)
+                for r in right
+                if horizontal(pt, r)
+                and (r[0], b[1]) in intersections
+                and vertical((r[0], b[1]), r)
+                and horizontal((r[0], b[1]), b)
+            ),
+            None,
+        )
         if cell is not None:
             cells.append(cell)
     return cells
@@ -220,8 +255,11 @@ def _cell_texts(table, chars: list[dict]) -> list[list[str | None]]:
                 line.append(None)
                 continue
             x0, top, x1, bottom = cell
-            inside = sorted(i for _, i in middles[bisect_left(heights, top):bisect_left(heights, bottom)]
-                            if x0 <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < x1)
+            inside = sorted(
+                i
+                for _, i in middles[bisect_left(heights, top) : bisect_left(heights, bottom)]
+                if x0 <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < x1
+            )
             line.append(extract_text([chars[i] for i in inside]) if inside else "")
         texts.append(line)
     return texts
@@ -371,6 +409,8 @@ def scan_pages(data: bytes) -> int:
 
 def _continues(rows: list, next_rows: list) -> bool:
     """A table at the top of a page continues the last one when its rows have as many columns."""
+
     def width(row):
         return sum(colspan for _, _, colspan, _ in row)
+
     return bool(rows and next_rows) and width(rows[-1]) == width(next_rows[0])

@@ -2,6 +2,7 @@
 offline): the engine, the page layout (running text and tables rebuilt from box geometry) and the Document with
 each recognised line's confidence. The repairs of misread characters are the next stage (ocr_repairs).
 """
+
 from __future__ import annotations
 
 import io
@@ -71,16 +72,16 @@ def _visual_rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
     """Boxes grouped into rows by their vertical centre, each row left to right."""
     rules = patterns.load("ocr")["recognition"]
     rows: list[list[OcrLine]] = []
-    for line in sorted(lines, key=lambda l: (l.box[1] + l.box[3]) / 2):
+    for line in sorted(lines, key=lambda ln: (ln.box[1] + ln.box[3]) / 2):
         centre, height = (line.box[1] + line.box[3]) / 2, line.box[3] - line.box[1]
         if rows:
             last = rows[-1]
-            last_centre = sum((l.box[1] + l.box[3]) / 2 for l in last) / len(last)
+            last_centre = sum((ln.box[1] + ln.box[3]) / 2 for ln in last) / len(last)
             if abs(centre - last_centre) < rules["same_row_share"] * height:
                 last.append(line)
                 continue
         rows.append([line])
-    return [sorted(row, key=lambda l: l.box[0]) for row in rows]
+    return [sorted(row, key=lambda ln: ln.box[0]) for row in rows]
 
 
 def _layout(lines: list[OcrLine]) -> list[tuple[str, list]]:
@@ -119,8 +120,11 @@ def _table_cells(rows: list[list[OcrLine]]) -> list[list[tuple[int, OcrLine]]]:
             col = min(range(len(centres)), key=lambda c: abs(centres[c] - centre))
             if col in cells:  # two boxes in one column: one cell's text was split
                 first = cells[col]
-                box = OcrLine(first.text + box.text, (first.box[0], min(first.box[1], box.box[1]), box.box[2],
-                                                      max(first.box[3], box.box[3])), min(first.confidence, box.confidence))
+                box = OcrLine(
+                    first.text + box.text,
+                    (first.box[0], min(first.box[1], box.box[1]), box.box[2], max(first.box[3], box.box[3])),
+                    min(first.confidence, box.confidence),
+                )
             cells[col] = box
         placed.append(sorted(cells.items()))
     return placed
@@ -197,13 +201,15 @@ def _rendered_pages(pdf, scale: float, budget: _PixelBudget, first: int, end: in
 
 def load_scanned_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     if not available():
-        raise NeedsOCR(path, "no text layer: a scan. OCR it with the optional extra: "
-                             "pip install 'budget-report-extractor[ocr]'")
+        raise NeedsOCR(
+            path, "no text layer: a scan. OCR it with the optional extra: pip install 'budget-report-extractor[ocr]'"
+        )
     return document_from_lines(read_scanned_pages(data, 0, None, path, limits), "pdf", path)
 
 
-def read_scanned_pages(data: bytes, first: int, last: int | None, path: str = "<pdf>",
-                       limits: Limits = DEFAULT_LIMITS) -> list[list[OcrLine]]:
+def read_scanned_pages(
+    data: bytes, first: int, last: int | None, path: str = "<pdf>", limits: Limits = DEFAULT_LIMITS
+) -> list[list[OcrLine]]:
     """Recognised lines of pages [first, last) of a scanned PDF (last None: to the end), one page image at a
     time within the pixel limits; a cluster reads a long scan in page ranges on several workers."""
     import pypdfium2
@@ -246,5 +252,3 @@ def load_image(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docum
         raise LimitExceeded(path, f"image too large: {e}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as e:
         raise CorruptDocument(path, f"unreadable image: {e}") from None
-
-

@@ -1,4 +1,5 @@
 """Plain-text reports in any encoding Chinese archives use: UTF-8 (with or without BOM), UTF-16, GBK/GB18030."""
+
 from __future__ import annotations
 
 import codecs

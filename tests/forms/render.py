@@ -1,5 +1,6 @@
 """Renders a form fixture in each rendering of ../shared/forms/FORMS.md (1–7) as the file a real report would be:
 real tables in .docx/.html/.pdf, and text flattened the ways copy-paste and PDF text extraction flatten them."""
+
 import html
 import re
 import unicodedata
@@ -26,6 +27,7 @@ class Rendering:
 
 # ---------------------------------------------------------------- the grid, cell by cell
 
+
 def _matrix(grid: Grid) -> list[list[tuple[Cell, bool]]]:
     """Per row and column: the cell covering it and whether the cell starts there."""
     m: list[list] = [[None] * grid.ncols for _ in grid.rows]
@@ -48,6 +50,7 @@ def _width(text: str) -> int:
 
 # ---------------------------------------------------------------- text renderings (2–7)
 
+
 def _separated(grid: Grid, sep: str, end: str) -> list[str]:
     """Rendering 2: every column kept, merged and empty cells as empty fields between separators."""
     return [sep.join(cell.text if start else "" for cell, start in row) + end for row in _matrix(grid)]
@@ -64,16 +67,16 @@ def _aligned(grid: Grid) -> list[str]:
                 widths[col] = max(widths[col], _width(cell.text))
     for row in placed:
         for col, cell in row:
-            span = sum(widths[col:col + cell.colspan]) + gap * (cell.colspan - 1)
+            span = sum(widths[col : col + cell.colspan]) + gap * (cell.colspan - 1)
             if _width(cell.text) > span:
                 widths[col + cell.colspan - 1] += _width(cell.text) - span
     lines = []
-    for r, row in enumerate(_matrix(grid)):
+    for row in _matrix(grid):
         pieces, col = [], 0
         while col < grid.ncols:
             cell, start = row[col]
             span = cell.colspan if start else 1
-            width = sum(widths[col:col + span]) + gap * (span - 1)
+            width = sum(widths[col : col + span]) + gap * (span - 1)
             text = cell.text if start else ""
             pieces.append(text + " " * (width - _width(text)))
             col += span
@@ -105,8 +108,11 @@ def _fused(grid: Grid) -> list[str]:
 
 def fused_line(fixture: FormFixture, row_label: str) -> str:
     """The fused text of the row whose label is `row_label` (rendering 5)."""
-    matches = [line for row, line in zip(_origins(fixture.grid), _fused(fixture.grid))
-               if any(cell.text == row_label for cell in row)]
+    matches = [
+        line
+        for row, line in zip(_origins(fixture.grid), _fused(fixture.grid))
+        if any(cell.text == row_label for cell in row)
+    ]
     if len(matches) != 1:
         raise ValueError(f"{fixture.id}: {len(matches)} rows labelled {row_label}")
     return matches[0]
@@ -173,6 +179,7 @@ def _text_document(fixture: FormFixture, table_lines: list[str]) -> str:
 def _text_writer(table: Callable[[Grid], list[str]]) -> Callable[[FormFixture, Path], None]:
     def write(fixture: FormFixture, path: Path) -> None:
         path.write_text(_text_document(fixture, table(fixture.grid)), encoding="utf-8")
+
     return write
 
 
@@ -182,6 +189,7 @@ def text_of(fixture: FormFixture, rendering: Rendering) -> str:
 
 
 # ---------------------------------------------------------------- real tables (1)
+
 
 def _write_docx(fixture: FormFixture, path: Path) -> None:
     """A Word document whose table has real merged cells (python-docx cell.merge, i.e. gridSpan/vMerge)."""
@@ -212,16 +220,19 @@ def _write_html(fixture: FormFixture, path: Path) -> None:
     for row in _origins(fixture.grid):
         tds = []
         for cell in row:
-            spans = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + \
-                    (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+            spans = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
+                f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
+            )
             tds.append(f"<td{spans}>{html.escape(cell.text)}</td>")
         rows.append("<tr>" + "".join(tds) + "</tr>")
     paragraphs = lambda lines: "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)  # noqa: E731
     unit = paragraphs([fixture.unit_line]) if fixture.unit_line else ""
-    page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(fixture.before[0])}'
-            f"</title></head>\n<body>\n{paragraphs(fixture.before)}\n{unit}\n"
-            f'<table border="1" cellspacing="0">\n' + "\n".join(rows) + "\n</table>\n"
-            f"{paragraphs(fixture.after)}\n</body></html>\n")
+    page = (
+        f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(fixture.before[0])}'
+        f"</title></head>\n<body>\n{paragraphs(fixture.before)}\n{unit}\n"
+        f'<table border="1" cellspacing="0">\n' + "\n".join(rows) + "\n</table>\n"
+        f"{paragraphs(fixture.after)}\n</body></html>\n"
+    )
     path.write_text(page, encoding="utf-8")
 
 
@@ -254,13 +265,25 @@ def _write_pdf(fixture: FormFixture, path: Path) -> None:
     page_width = landscape(A4)[0] - 72
     col_widths = [page_width * (w + 2) / sum(w + 2 for w in widths) for w in widths]  # + cell padding
     table = Table(data, colWidths=col_widths)
-    table.setStyle(TableStyle([*spans, ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    table.setStyle(
+        TableStyle([*spans, ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+    )
     unit = [Paragraph(fixture.unit_line, body)] if fixture.unit_line else []
-    story = [*(Paragraph(line, body) for line in fixture.before), *unit, table,
-             *(Paragraph(line, body) for line in fixture.after)]
-    SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=36, rightMargin=36,
-                      topMargin=36, bottomMargin=36, title=fixture.before[0]).build(story)
+    story = [
+        *(Paragraph(line, body) for line in fixture.before),
+        *unit,
+        table,
+        *(Paragraph(line, body) for line in fixture.after),
+    ]
+    SimpleDocTemplate(
+        str(path),
+        pagesize=landscape(A4),
+        leftMargin=36,
+        rightMargin=36,
+        topMargin=36,
+        bottomMargin=36,
+        title=fixture.before[0],
+    ).build(story)
 
 
 _TEXT_TABLES: dict[str, Callable[[Grid], list[str]]] = {

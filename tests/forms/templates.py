@@ -1,5 +1,6 @@
 """The standard forms A–E (../shared/forms/FORMS.md) as logical grids filled with chosen values, each with the
 record a correct reader must produce from it. Wording follows published blank templates; see README.md here."""
+
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
@@ -10,6 +11,7 @@ D = Decimal
 @dataclass(frozen=True)
 class Cell:
     """One cell as a table markup states it: text, and how many rows and columns it spans."""
+
     text: str
     rowspan: int = 1
     colspan: int = 1
@@ -18,6 +20,7 @@ class Cell:
 @dataclass(frozen=True)
 class Grid:
     """A table: each row lists the cells that start in it, left to right, HTML-style."""
+
     ncols: int
     rows: tuple[tuple[Cell, ...], ...]
     header_rows: frozenset[int]  # rows of column headers (split over lines in rendering 6)
@@ -45,8 +48,8 @@ class Grid:
 class FactSpec:
     field: str
     value: Decimal  # yuan for money, the percent number for rates, as written for counts and scores
-    text: str       # the cell's exact text
-    row: str        # the row label the value sits in
+    text: str  # the cell's exact text
+    row: str  # the row label the value sits in
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,13 @@ class IndicatorSpec:
 @dataclass(frozen=True)
 class FormFixture:
     """A form variant with its values, the prose around it, and what a correct reader outputs."""
+
     id: str
-    form: str                       # "A".."E"
-    before: tuple[str, ...]         # report prose and the form's title, above the table
+    form: str  # "A".."E"
+    before: tuple[str, ...]  # report prose and the form's title, above the table
     grid: Grid
-    after: tuple[str, ...]          # report prose below the table
-    unit_line: Optional[str]        # a unit stated above the table (单位：万元), or None
+    after: tuple[str, ...]  # report prose below the table
+    unit_line: Optional[str]  # a unit stated above the table (单位：万元), or None
     facts: tuple[FactSpec, ...]
     indicators: tuple[IndicatorSpec, ...]
     categories: tuple[tuple[str, Decimal, Optional[Decimal]], ...]  # (name, weight, score) with a stated weight
@@ -76,8 +80,7 @@ class FormFixture:
 
     def expected_facts(self, fused: bool) -> list[tuple[str, Decimal, str]]:
         """Sorted (field, value, text); rows that cannot be split when fused give no fact then."""
-        return sorted((f.field, f.value, f.text) for f in self.facts
-                      if not (fused and f.row in self.unread_when_fused))
+        return sorted((f.field, f.value, f.text) for f in self.facts if not (fused and f.row in self.unread_when_fused))
 
     def expected_indicators(self, fused: bool) -> list[IndicatorSpec]:
         return [i for i in self.indicators if not (fused and i.name in self.unread_when_fused)]
@@ -131,15 +134,33 @@ A_NATIONAL = FormFixture(
         rows=(
             (c("项目名称"), c("农村实用人才培训项目", colspan=8)),
             (c("主管部门"), c("衡南县农业农村局", colspan=3), c("实施单位"), c("衡南县农业技术推广中心", colspan=4)),
-            (c("项目资金（万元）", rowspan=5), c("", colspan=2), *cells("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")),
+            (
+                c("项目资金（万元）", rowspan=5),
+                c("", colspan=2),
+                *cells("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+            ),
             (c("年度资金总额", colspan=2), *cells("110.00", "120.00", "114.00", "10", "95.00%", "9.5")),
             (c("其中：当年财政拨款", colspan=2), *cells("100.00", "100.00", "96.00", "—", "96.00%", "—")),
             (c("上年结转资金", colspan=2), *cells("10.00", "20.00", "18.00", "—", "90.00%", "—")),
             (c("其他资金", colspan=2), *cells("", "", "", "—", "", "—")),
             (c("年度总体目标", rowspan=2), c("预期目标", colspan=4), c("实际完成情况", colspan=4)),
-            (c("开展农村实用人才培训，提升农民生产经营技能。", colspan=4), c("按计划完成全部培训任务，学员技能明显提升。", colspan=4)),
-            (c("绩效指标", rowspan=len(_A_INDICATORS) + 1),
-             *cells("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")),
+            (
+                c("开展农村实用人才培训，提升农民生产经营技能。", colspan=4),
+                c("按计划完成全部培训任务，学员技能明显提升。", colspan=4),
+            ),
+            (
+                c("绩效指标", rowspan=len(_A_INDICATORS) + 1),
+                *cells(
+                    "一级指标",
+                    "二级指标",
+                    "三级指标",
+                    "年度指标值",
+                    "实际完成值",
+                    "分值",
+                    "得分",
+                    "偏差原因分析及改进措施",
+                ),
+            ),
             *_indicator_rows(_A_INDICATORS, _A_FIRST_LEVEL_SPANS, tail=1),
             (c("总分", colspan=6), c("100"), c("96.5"), c("")),
         ),
@@ -191,15 +212,37 @@ A_PROVINCIAL = FormFixture(
         ncols=11,
         rows=(
             (c("项目名称"), c("城乡环境卫生保洁经费", colspan=10)),
-            (c("主管部门"), c("仁和区住房和城乡建设局", colspan=4), c("实施单位(盖章)"), c("仁和区环境卫生管理所", colspan=5)),
-            (c("预算执行情况(10分)", rowspan=6), *cells("年度预算数(万元)", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"), c("原因", colspan=3)),
+            (
+                c("主管部门"),
+                c("仁和区住房和城乡建设局", colspan=4),
+                c("实施单位(盖章)"),
+                c("仁和区环境卫生管理所", colspan=5),
+            ),
+            (
+                c("预算执行情况(10分)", rowspan=6),
+                *cells("年度预算数(万元)", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"),
+                c("原因", colspan=3),
+            ),
             (*cells("总额", "245.00", "260.00", "254.80", "98.00%", "10", "9.8"), c("", colspan=3)),
             (*cells("其中：财政资金", "245.00", "260.00", "254.80", "98.00%", "/", "/"), c("", colspan=3)),
             (*cells("财政专户管理资金", "0.00", "0.00", "0.00", "0.00%", "/", "/"), c("", colspan=3)),
             (*cells("单位资金", "0.00", "0.00", "0.00", "0.00%", "/", "/"), c("", colspan=3)),
             (*cells("其他资金", "", "", "", "", "/", "/"), c("", colspan=3)),
-            (c("绩效指标(90分)", rowspan=len(_A2_INDICATORS) + 1),
-             *cells("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分", "未完成原因分析")),
+            (
+                c("绩效指标(90分)", rowspan=len(_A2_INDICATORS) + 1),
+                *cells(
+                    "一级指标",
+                    "二级指标",
+                    "三级指标",
+                    "指标性质",
+                    "指标值",
+                    "度量单位",
+                    "完成值",
+                    "权重",
+                    "得分",
+                    "未完成原因分析",
+                ),
+            ),
             *_indicator_rows(_A2_INDICATORS, _A2_FIRST_LEVEL_SPANS, tail=1),
             (c("合计", colspan=8), c("100"), c(""), c("")),
             (c("评价结论"), c("项目完成年度绩效目标，资金使用规范，保洁质量稳步提升。", colspan=10)),
@@ -254,7 +297,11 @@ B_NATIONAL = FormFixture(
         ncols=9,
         rows=(
             (c("预算部门（单位）名称", colspan=2), c(_B_DEPARTMENT, colspan=7)),
-            (c("年度预算申请（万元）", rowspan=11), c("", colspan=2), *cells("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")),
+            (
+                c("年度预算申请（万元）", rowspan=11),
+                c("", colspan=2),
+                *cells("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+            ),
             (c("年度资金总额", colspan=2), *cells("1500.00", "1620.00", "1587.60", "10", "98.00%", "9.8")),
             (c("按收入性质分：", colspan=2), *cells("", "", "", "", "", "")),
             (c("一般公共预算", colspan=2), *cells("1400.00", "1500.00", "1470.00", "—", "—", "—")),
@@ -266,9 +313,23 @@ B_NATIONAL = FormFixture(
             (c("基本支出", colspan=2), *cells("900.00", "960.00", "950.40", "—", "99.00%", "—")),
             (c("项目支出", colspan=2), *cells("600.00", "660.00", "637.20", "—", "96.55%", "—")),
             (c("年度总体目标", rowspan=2), c("预期目标", colspan=4), c("实际完成情况", colspan=4)),
-            (c("提升城市精细化管理水平，改善市容环境秩序。", colspan=4), c("市容环境明显改善，城市管理效能稳步提升。", colspan=4)),
-            (c("年度绩效指标", rowspan=len(_B_INDICATORS) + 1),
-             *cells("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")),
+            (
+                c("提升城市精细化管理水平，改善市容环境秩序。", colspan=4),
+                c("市容环境明显改善，城市管理效能稳步提升。", colspan=4),
+            ),
+            (
+                c("年度绩效指标", rowspan=len(_B_INDICATORS) + 1),
+                *cells(
+                    "一级指标",
+                    "二级指标",
+                    "三级指标",
+                    "年度指标值",
+                    "实际完成值",
+                    "分值",
+                    "得分",
+                    "偏差原因分析及改进措施",
+                ),
+            ),
             *_indicator_rows(_B_INDICATORS, _B_FIRST_LEVEL_SPANS, tail=1),
             (c("总分", colspan=6), c("100"), c("96.8"), c("")),
         ),
@@ -336,8 +397,10 @@ B_PROVINCIAL = FormFixture(
             (*cells("年度资金总额", "8,650,000.00", "8,477,000.00", "98.00%", "10", "9.8"), c("")),
             (*cells("其中：基本支出", "5,200,000.00", "5,148,000.00", "99.00%", "—", "—"), c("")),
             (*cells("项目支出", "3,450,000.00", "3,329,000.00", "96.49%", "—", "—"), c("")),
-            (c("绩效指标(90分)", rowspan=len(_B2_INDICATORS) + 1),
-             *cells("一级指标", "二级指标", "三级指标", "指标值", "完成值", "权重", "得分")),
+            (
+                c("绩效指标(90分)", rowspan=len(_B2_INDICATORS) + 1),
+                *cells("一级指标", "二级指标", "三级指标", "指标值", "完成值", "权重", "得分"),
+            ),
             *_indicator_rows(_B2_INDICATORS, _B2_FIRST_LEVEL_SPANS, tail=0),
             (c("总分", colspan=6), c("100"), c("97.8")),
         ),
@@ -476,10 +539,16 @@ D_NEWER = FormFixture(
     facts=(FactSpec("evaluation.total_score", D("94"), "94", "总分"),),
     indicators=tuple(IndicatorSpec(r[4], D(r[5]), D(r[7])) for r in _D1_ROWS),
     categories=(
-        ("决策", D("15"), None), ("目标设定", D("6"), None), ("预算配置", D("9"), None),
-        ("过程", D("25"), None), ("预算执行", D("15"), None), ("预算管理", D("10"), None),
-        ("产出", D("35"), None), ("职责履行", D("35"), None),
-        ("效益", D("25"), None), ("履职效益", D("25"), None),
+        ("决策", D("15"), None),
+        ("目标设定", D("6"), None),
+        ("预算配置", D("9"), None),
+        ("过程", D("25"), None),
+        ("预算执行", D("15"), None),
+        ("预算管理", D("10"), None),
+        ("产出", D("35"), None),
+        ("职责履行", D("35"), None),
+        ("效益", D("25"), None),
+        ("履职效益", D("25"), None),
     ),
     total_score=D("94"),
     department="衡阳市雁峰区民政局",
@@ -539,10 +608,16 @@ D_OLDER = FormFixture(
     facts=(FactSpec("evaluation.total_score", D("93"), "93", "总分"),),
     indicators=tuple(IndicatorSpec(r[6], D(r[7]), D(r[9])) for r in _D2_ROWS),
     categories=(
-        ("投入", D("20"), None), ("目标设定", D("8"), None), ("预算配置", D("12"), None),
-        ("过程", D("30"), None), ("预算执行", D("18"), None), ("资产管理", D("12"), None),
-        ("产出", D("30"), None), ("职责履行", D("30"), None),
-        ("效果", D("20"), None), ("履职效益", D("20"), None),
+        ("投入", D("20"), None),
+        ("目标设定", D("8"), None),
+        ("预算配置", D("12"), None),
+        ("过程", D("30"), None),
+        ("预算执行", D("18"), None),
+        ("资产管理", D("12"), None),
+        ("产出", D("30"), None),
+        ("职责履行", D("30"), None),
+        ("效果", D("20"), None),
+        ("履职效益", D("20"), None),
     ),
     total_score=D("93"),
     department="祁东县水利局",
@@ -629,6 +704,13 @@ E_EXPENDITURE = FormFixture(
 )
 
 FIXTURES: tuple[FormFixture, ...] = (
-    A_NATIONAL, A_PROVINCIAL, B_NATIONAL, B_PROVINCIAL, C_BASIC_DATA, D_NEWER, D_OLDER,
-    E_INCOME_EXPENDITURE, E_EXPENDITURE,
+    A_NATIONAL,
+    A_PROVINCIAL,
+    B_NATIONAL,
+    B_PROVINCIAL,
+    C_BASIC_DATA,
+    D_NEWER,
+    D_OLDER,
+    E_INCOME_EXPENDITURE,
+    E_EXPENDITURE,
 )
