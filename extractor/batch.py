@@ -27,12 +27,16 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from multiprocessing.connection import wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, jsonio
 from .errors import ExtractorError, OutputLocked, shown_path
 from .limits import DEFAULT_LIMITS, Limits
 from .load import supported_suffixes
 from .patterns import patterns_dir
+
+if TYPE_CHECKING:
+    from .cluster import DaskPool
 
 RECORDS, ERRORS, LOCK = "records.jsonl", "errors.jsonl", ".lock"
 # Failures that depend on the moment (load, memory, a crash) rather than the file: retried by the next run.
@@ -492,6 +496,7 @@ def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
     todo = [(paths[0], sha) for sha, paths in by_hash.items() if sha not in finished]
     summary.duplicates = sum(len(paths) - 1 for sha, paths in by_hash.items() if sha not in finished)
 
+    pool: _Pool | DaskPool
     if settings.cluster:
         from .cluster import DaskPool
 
@@ -514,14 +519,14 @@ def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
         while queue or any(w["task"] is not None for w in pool.workers):
             for worker in pool.idle():
                 if queue:
-                    path, sha = queue.pop()
+                    todo_path, sha = queue.pop()
                     pool.submit(
                         worker,
-                        (real[path], sha),
+                        (real[todo_path], sha),
                         {"batch_version": version, "paths": by_hash[sha]},
                         review / review_page_name(by_hash[sha][0], sha) if settings.review else None,
                     )
-            for (path, sha), status, payload in pool.results():
+            for (done_path, sha), status, payload in pool.results():
                 if status == "ok":
                     record_lines.line(payload)
                     summary.done += 1
@@ -529,7 +534,7 @@ def _run(roots: list[str], out: Path, settings: BatchSettings) -> Summary:
                     kind, message = payload
                     error_lines.row(
                         {
-                            "path": shown_path(path),
+                            "path": shown_path(done_path),
                             "paths": by_hash[sha],
                             "sha256": sha,
                             "version": version,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Optional, cast
 
 import regex
 
@@ -88,7 +88,9 @@ def _stated_ratio(
     if numerator.value:
         relative += facts.error(numerator) / numerator.value
     tolerance = facts.error(stated) + computed * relative
-    shown = round(computed, len(_NUMBER.search(stated.text).group(1) or ""))
+    number = _NUMBER.search(stated.text)
+    assert number is not None  # a stated figure's text holds its number
+    shown = round(computed, len(number.group(1) or ""))
     return _check(
         rule,
         abs(computed - stated.value) <= tolerance,
@@ -124,9 +126,10 @@ def check_shares(facts: _Facts, report: Report) -> Iterable[Check]:
 def check_sums(facts: _Facts, report: Report) -> Iterable[Check]:
     for spec in patterns.load("checks")["sums"]:
         whole = facts.get(spec["whole"])
-        parts = [facts.get(f) for f in spec["parts"]]
-        if whole is None or not all(parts):
+        maybe_parts = [facts.get(f) for f in spec["parts"]]
+        if whole is None or not all(maybe_parts):
             continue
+        parts = cast(list[Fact], maybe_parts)  # all present: checked just above
         total = sum((p.value for p in parts), Decimal(0))
         tolerance = facts.error(whole) + sum((facts.error(p) for p in parts), Decimal(0))
         written = " + ".join(p.text for p in parts)
@@ -153,7 +156,7 @@ def check_item_weights(facts: _Facts, report: Report) -> Iterable[Check]:
         items = _items_of(category, ev.indicators)
         if category.weight is None or not items or any(i.weight is None for i in items):
             continue
-        total = sum((i.weight for i in items), Decimal(0))
+        total = sum((cast(Decimal, i.weight) for i in items), Decimal(0))
         yield _check(
             "item_weights_sum_to_category",
             total == category.weight,
@@ -171,7 +174,7 @@ def check_category_weights(facts: _Facts, report: Report) -> Iterable[Check]:
     top = [c for c in report.evaluation.categories if c.level == 1]
     if not top or any(c.weight is None for c in top):
         return
-    total = sum((c.weight for c in top), Decimal(0))
+    total = sum((cast(Decimal, c.weight) for c in top), Decimal(0))
     yield _check(
         "category_weights_sum_to_100",
         total == _HUNDRED,
@@ -192,8 +195,8 @@ def check_category_scores(facts: _Facts, report: Report) -> Iterable[Check]:
     top = [c for c in ev.categories if c.level == 1]
     if ev.total_score is None or not top or any(c.score is None for c in top):
         return
-    total = sum((c.score for c in top), Decimal(0))
-    written = " + ".join(_fmt(c.score) for c in top)
+    total = sum((cast(Decimal, c.score) for c in top), Decimal(0))
+    written = " + ".join(_fmt(cast(Decimal, c.score)) for c in top)
     yield _check(
         "category_scores_sum_to_total",
         total == ev.total_score.value,
@@ -322,8 +325,8 @@ def check_section_numbering(facts: _Facts, report: Report) -> Iterable[Check]:
         if s.value is not None:
             groups[(s.parent, s.style)].append(s)
     for (parent, style), siblings in groups.items():
-        missing = [write_number(n, style) for n in _gaps([s.value for s in siblings])]
-        written = "、".join(s.number for s in siblings)
+        missing = [write_number(n, style) for n in _gaps([cast(int, s.value) for s in siblings])]
+        written = "、".join(cast(str, s.number) for s in siblings)
         where_zh, where_en = next(
             ((f"“{p.title}”下的", f"under {p.title}") for p in report.sections if p.id == parent),
             ("全文一级", "at the top level"),
@@ -345,8 +348,8 @@ def check_item_numbering(facts: _Facts, report: Report) -> Iterable[Check]:
         items = [i for i in _items_of(category, ev.indicators) if i.number]
         if len(items) < 2:
             continue
-        missing = [str(n) for n in _gaps([number_value(i.number) for i in items])]
-        written = "、".join(i.number for i in items)
+        missing = [str(n) for n in _gaps([number_value(cast(str, i.number)) for i in items])]
+        written = "、".join(cast(str, i.number) for i in items)
         yield _check(
             "numbering_has_no_gaps",
             not missing,
@@ -361,7 +364,7 @@ def check_item_numbering(facts: _Facts, report: Report) -> Iterable[Check]:
 def _stated_bands(text: str) -> dict[str, Decimal]:
     rules = patterns.load("checks")
     synonyms = rules["grade_synonyms"]
-    bands = {}
+    bands: dict[str, Decimal] = {}
     for m in regex.finditer(rules["stated_bands"]["pattern"], text):
         grade = synonyms.get(m.group(2), m.group(2))
         bands.setdefault(grade, Decimal(m.group(1)))

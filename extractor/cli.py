@@ -202,7 +202,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     single = len(args.files) == 1 and args.output.endswith((".html", ".htm"))
     out_dir = Path(args.output).parent if single else Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
-    failures, written, taken = 0, [], set()
+    failures, written = 0, []
+    taken: set[str] = set()
     limits = _limits(args)
     for path in args.files:
         loaded = _one_file(args, path, lambda p: extract_document(p, limits))

@@ -18,6 +18,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import cast
 
 from . import jsonio
 from .batch import BatchSettings, _Pool, version_key
@@ -73,6 +74,7 @@ class DaskPool:
 
     def __init__(self, settings: BatchSettings):
         self.settings = settings
+        assert settings.cluster is not None  # run_batch makes a DaskPool only for a --cluster address
         self.client, self.cluster = connect(settings.cluster)
         self.workers: list[dict] = []
         self.threads, self.counted = 1, 0.0
@@ -172,7 +174,7 @@ class DaskPool:
                     if status == "bytes":
                         self.submit(slot, slot["task"], slot["extra"], slot["review"], data)
                     else:
-                        self._split(slot, data, payload)
+                        self._split(slot, data, cast(int, payload))
                     continue
             out.append((slot["task"], status, payload))
             slot.update(task=None, future=None)
@@ -247,7 +249,9 @@ def start_extraction(timeout_seconds: float, memory_mb: int) -> str:
     return version_key()
 
 
-def extract_on_worker(files: list[tuple], timeout_seconds: float, memory_mb: int) -> list[tuple]:
+def extract_on_worker(
+    files: list[tuple[str, str, bytes | None, dict, str | None]], timeout_seconds: float, memory_mb: int
+) -> list[tuple]:
     """The local batch's (status, payload) for each (path, sha256, bytes or None, extra); ('bytes', None) when
     this worker cannot read the client's file by its path, ('split', pages) for a scan to read by page range."""
     return [_extract_one(*file, timeout_seconds, memory_mb) for file in files]

@@ -19,7 +19,7 @@ def _divisions() -> dict[str, list[str]]:
     is read as data; the package itself is never imported."""
     path = metadata.distribution("cpca").locate_file("cpca/resources/adcodes.csv")
     codes: dict[str, list[str]] = defaultdict(list)
-    with open(path, encoding="utf-8") as f:
+    with open(str(path), encoding="utf-8") as f:
         for row in csv.DictReader(f):
             codes[row["name"]].append(row["adcode"])
     return dict(codes)

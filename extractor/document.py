@@ -107,7 +107,7 @@ class DocumentBuilder:
         return start, self.length
 
     def paragraph(self, text: str, style: str | None = None, heading: bool = False, page: int | None = None) -> None:
-        kind = "heading" if heading else "paragraph"
+        kind: Literal["heading", "paragraph"] = "heading" if heading else "paragraph"
         self._blocks.append(Block(len(self._blocks), kind, self._append(text), style=style, page=page))
 
     def table(self, rows: list[list[tuple[int, int, int, str]]], page: int | None = None) -> None:
@@ -132,7 +132,8 @@ class DocumentBuilder:
 
 def _pipe_cells(line: str, offset: int, row: int) -> list[Cell]:
     """Cells of a 'a | b | | c ||||' line: empty runs between adjacent bars are padding, '| |' is an empty cell."""
-    cells, start = [], 0
+    cells: list[Cell] = []
+    start = 0
     for piece in line.split("|") + [None]:
         if piece is None:
             break

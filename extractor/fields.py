@@ -10,7 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Optional
+from typing import Optional, cast
 
 import regex
 
@@ -137,7 +137,7 @@ def _with_header_unit(q: Quantity, unit_source: str) -> Quantity:
         update={
             "kind": unit.kind,
             "unit": unit.unit,
-            "value": q.value * unit.value,
+            "value": q.value * cast(Decimal, unit.value),
             "unit_text": unit.unit_text,
             "unit_from": "header",
         }
@@ -279,6 +279,7 @@ def label_quantities(
         ctx = _Context(_clean_label(raw), text[s_start:start], [s.title for s in containing], established)
         ctx.breakdown = raw.lstrip().startswith(tuple(vocab.breakdown))
         if cell is not None:
+            assert block is not None  # a cell is only found in a table block
             ctx.in_table = True
             header = block.cell_covering(0, cell.col)
             ctx.column_header = header.text if header is not None and header is not cell else ""
@@ -304,6 +305,7 @@ def label_quantities(
         previous_field = field or previous_field
         if field:
             established.add(field)
+            assert found is not None  # a field is only set with its evidence
             evidence[q.id] = found
         labelled.append(
             q.model_copy(
@@ -312,7 +314,9 @@ def label_quantities(
                     "field": field,
                     "section": containing[0].id if containing else None,
                     "block": block.index if block is not None else None,
-                    "cell": CellRef(table=block.index, row=cell.row, col=cell.col) if cell is not None else None,
+                    "cell": CellRef(table=cast(Block, block).index, row=cell.row, col=cell.col)
+                    if cell is not None
+                    else None,
                     "page": block.page if block is not None else None,
                 }
             )

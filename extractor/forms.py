@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Optional
+from typing import Optional, cast
 
 import regex
 
@@ -103,7 +103,7 @@ class _Squeezed:
     """The text without spaces, line breaks, '|' and pinyin annotations, with each kept character's offset."""
 
     def __init__(self, text: str):
-        dropped = set()
+        dropped: set[int] = set()
         for m in _rules().annotation.finditer(text):
             dropped.update(range(m.start(), m.end()))
         self.offsets = [i for i, c in enumerate(text) if not _SQUEEZED_OUT.match(c) and i not in dropped]
@@ -280,25 +280,25 @@ def _assignments(cells: list[_Cell], roles: list[str], fused: bool) -> list[dict
 def _readings(runs: list[tuple[str, int]], roles: list[str], split_all: bool) -> list[dict[str, _Cell]]:
     """Assignments over every way to cut the runs; a run is cut only where it cannot be one number (or, when
     split_all, anywhere), and money cut from one run keeps one number of decimals."""
-    options = []
+    options: list[list[list[_Cell]]] = []
     for text, start in runs:
         whole = _cell(text, start)
         cut = split_all or whole is None or text.count(".") > 1 or "%" in text[:-1]
-        choices = []
+        choices: list[list[_Cell]] = []
         for pieces in _splits(text, len(roles)) if cut else [[text]]:
             offset, cells = start, []
             for piece in pieces:
                 cells.append(_cell(piece, offset))
                 offset += len(piece)
             if all(cells):
-                choices.append(cells)
+                choices.append(cast(list[_Cell], cells))  # all cells: checked just above
         if not choices:
             return []
         options.append(choices)
     found = []
     for combination in itertools.product(*options):
-        cells = [c for group in combination for c in group]
-        found += _assignments(cells, roles, fused=len(cells) > len(runs))
+        combined = [c for group in combination for c in group]
+        found += _assignments(combined, roles, fused=len(combined) > len(runs))
         if len(found) > 50:
             break
     return found
@@ -393,7 +393,7 @@ def _quantity(cell: _Cell, role: str, unit: Optional[Quantity]) -> Optional[Quan
         return None
     return Quantity(
         kind="amount",
-        value=cell.value * unit.value,
+        value=cast(Decimal, cell.value) * cast(Decimal, unit.value),  # callers pass cells with a value
         unit=unit.unit,
         unit_text=unit.unit_text,
         unit_from="header",
@@ -420,10 +420,12 @@ def _values_after(text: str, end: int, limit: int, stop: int) -> tuple[str, int]
     """The row's value part after its label: up to the first words after the first digit, at most `limit`
     characters after the blanks that follow the label, never past `stop`."""
     gap = regex.match(r"[ \t|:：]*", text[end : end + 400])
+    assert gap is not None  # the pattern matches the empty string
     segment = text[end : min(stop, end + gap.end() + limit)]
     values_start = regex.search(r"\d", segment)
     words = regex.search(r"[\p{Han}--[无]]", segment[values_start.start() :], regex.V1) if values_start else None
     if words:
+        assert values_start is not None  # words is only searched for after a digit
         segment = segment[: values_start.start() + words.start()]
         line_break = segment.rfind("\n", values_start.start())
         if line_break > 0:
@@ -440,16 +442,17 @@ def _read_total_row(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
         if not regex.match(r"[\s|\t:：]*\d", segment) or text[row_end : row_end + 1] in ("分", "%"):
             continue
         cells = [c for text_, at in _runs(segment, end) if (c := _cell(text_, at)) and c.value is not None]
-        if len(cells) == 1 and cells[0].value > rules.weight_total and not cells[0].percent:
+        if len(cells) == 1 and cast(Decimal, cells[0].value) > rules.weight_total and not cells[0].percent:
             cells = _weight_and_score(cells[0], rules.weight_total)
         if any(c.percent for c in cells) or not 1 <= len(cells) <= 2:
             continue
         if len(cells) == 2 and cells[0].value != rules.weight_total:
             continue
         score = cells[-1]
-        if score.value > rules.weight_total:
+        if cast(Decimal, score.value) > rules.weight_total:
             continue
         q = _quantity(score, "score", None)
+        assert q is not None  # a score always makes a quantity
         reading.quantities.append(q)
         reading.rows.append((start, row_end))
         # the form of the funds block above it (A or B), else the indicator table is form D
@@ -470,7 +473,8 @@ def _weight_and_score(run: _Cell, weight_total: Decimal) -> list[_Cell]:
     if len(splits) != 1:
         return []
     weight, score = splits[0]
-    return [_cell(weight, run.start), _cell(score, run.start + len(weight))]
+    # digits only: both are value cells
+    return [cast(_Cell, _cell(weight, run.start)), cast(_Cell, _cell(score, run.start + len(weight)))]
 
 
 def _staff(text: str, squeezed: _Squeezed, reading: FormReading) -> None:
@@ -577,6 +581,7 @@ def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_y
                 if measure not in fields_ or cell.value is None or unit is None:
                     continue
                 q = _quantity(cell, "money", unit)
+                assert q is not None  # money with a unit makes a quantity
                 reading.quantities.append(q)
                 reading.facts.append(
                     FormFact(
@@ -618,7 +623,9 @@ def _final_accounts(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
         if not first or unit is None or regex.match(r"\s*(万元|元|亿元|%)", text[m.end() + first.end(1) :]):
             continue  # a figure with its own unit is prose, read by the clause rules
         cell = _cell(first.group(1), m.end() + first.start(1))
+        assert cell is not None  # first.group(1) is a number
         q = _quantity(cell, "money", unit)
+        assert q is not None  # money with a unit makes a quantity
         reading.quantities.append(q)
         reading.rows.append((m.start(), m.end() + first.end(1)))
         reading.facts.append(
@@ -674,6 +681,7 @@ def _expenditure_total_row(
         if cell.value is None:
             continue
         q = _quantity(cell, "money", unit)
+        assert q is not None  # money with a unit makes a quantity
         reading.quantities.append(q)
         reading.facts.append(
             FormFact(

@@ -7,7 +7,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from decimal import Decimal
 from functools import cache
-from typing import Optional
+from typing import Any, Optional, cast
 
 import regex
 
@@ -40,7 +40,7 @@ def _labels_in(line: str) -> list[tuple[str, int, int]]:
     """(role, start, end) of every indicator label in `line`, left to right."""
     found = []
     for m in _label_pattern().finditer(line):
-        found.append((m.lastgroup.rsplit("_", 1)[0], m.start(), m.end()))
+        found.append((cast(str, m.lastgroup).rsplit("_", 1)[0], m.start(), m.end()))  # every branch is a group
     return found
 
 
@@ -91,7 +91,7 @@ def categories_from_headings(document: Document, sections: list[Section], quanti
         for q in _numbers(quantities, start, end):
             role = _role_of_label(q.label, table)
             if role and role not in values:
-                values[role] = q.value
+                values[role] = cast(Decimal, q.value)  # _numbers keeps only quantities with a value
         if "weight" not in values or "score" not in values:
             continue
         line = document.text[start:end]
@@ -133,9 +133,9 @@ def _prose_indicator(document: Document, block: Block, quantities: _Quantities) 
                 fields[role] = IndicatorValue(text=text, quantity=q.id if q else None)
     table = {k: _rules()["labels"][k] for k in _NUMERIC}
     for q in _numbers(quantities, start, end):
-        role = _role_of_label(q.label, table)
-        if role and role not in fields:
-            fields[role] = q.value
+        number_role = _role_of_label(q.label, table)
+        if number_role and number_role not in fields:
+            fields[number_role] = q.value
     return {"name": name, "number": number, "span": (start, end), **fields}
 
 
@@ -151,7 +151,7 @@ def _group_weight(role: Optional[str], previous: Optional[str]) -> Optional[str]
     return f"{previous}_weight" if role == "weight" and previous in ("category", "subcategory") else role
 
 
-def _grid_rows(block: Block) -> list[dict[str, Cell]]:
+def _grid_rows(block: Block) -> list[dict[str, Any]]:
     """Data rows of a table with a real grid, below the first row that names enough indicator roles (a form
     may hold its funds block above the indicators): a merged cell covers every row and column it spans."""
     by_row: dict[int, list[Cell]] = {}
@@ -173,16 +173,16 @@ def _grid_rows(block: Block) -> list[dict[str, Cell]]:
     # A name cell must start in the name column: a 总分 | 100 | score row spans it from further left.
     return [
         {
-            role: cell
+            role: covering
             for col, role in roles.items()
-            if (cell := block.cell_covering(row, col)) and (role != "name" or cell.col == col)
+            if (covering := block.cell_covering(row, col)) and (role != "name" or covering.col == col)
         }
         | {"_row": row}
         for row in rows
     ]
 
 
-def _flattened_rows(block: Block) -> list[dict[str, Cell]]:
+def _flattened_rows(block: Block) -> list[dict[str, Any]]:
     """Data rows of a table flattened to 'a | b | c' lines. The header may run over several lines of labels;
     a row shorter than the header lost its leading merged cells, so it is aligned to the right and the
     category cells above it carry down."""
@@ -201,7 +201,7 @@ def _flattened_rows(block: Block) -> list[dict[str, Cell]]:
     while i < len(rows) and all(_role_of_header(c.text) for c in rows[i][lead if i == start else 0 :] if c.text):
         for c in rows[i][lead if i == start else 0 :]:
             if c.text:
-                header.append(_group_weight(_role_of_header(c.text), header[-1] if header else None))
+                header.append(cast(str, _group_weight(_role_of_header(c.text), header[-1] if header else None)))
         i += 1
     found, carried = [], {}
     for row in rows[i:]:
@@ -344,13 +344,15 @@ _CELL_SEPARATOR = regex.compile(r"\t|\||\s+")
 _BARE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 
 
-def _text_headers(text: str) -> list[tuple[list[str], int]]:
+def _text_headers(text: str) -> list[tuple[list[str], int, int]]:
     """Indicator table headers written as text: runs of at least min_header_labels role words (spaces and
     line breaks inside them ignored), as (roles in order, end of the header in the text)."""
     rules = _rules()
     kept = [i for i, c in enumerate(text) if not c.isspace() and c != "|"]
     squeezed = "".join(text[i] for i in kept)
-    headers, run, first_start, last_end = [], [], -1, -1
+    headers: list[tuple[list[str], int, int]] = []
+    run: list[tuple[str, int]] = []
+    first_start, last_end = -1, -1
     for role, start, end in _labels_in(squeezed) + [("", len(squeezed) + 10**6, 0)]:
         if run and (start - last_end > rules["text_table"]["max_gap"] or regex.search(r"\d", squeezed[last_end:start])):
             if len(run) >= rules["table"]["min_header_labels"] and "name" in [r for r, _ in run]:
@@ -358,7 +360,7 @@ def _text_headers(text: str) -> list[tuple[list[str], int]]:
             run = []
         if role:
             roles = [r for r, _ in run]
-            role = _group_weight(role, roles[-1] if roles else None)
+            role = cast(str, _group_weight(role, roles[-1] if roles else None))  # a role stays a role
             if role in roles:  # a stray label before the header (完成情况 of 年度总体目标完成情况)
                 run = run[roles.index(role) + 1 :]
             run.append((role, start))
@@ -367,11 +369,11 @@ def _text_headers(text: str) -> list[tuple[list[str], int]]:
     for start, end, words in split_header_lines(
         text, lambda w: _role_of_header(w) is not None and _labels_in(w)[0][2] == len(w)
     ):
-        roles: list[str] = []
+        roles = []
         for word in words:
-            role = _group_weight(_role_of_header(word), roles[-1] if roles else None)
-            if role and role not in roles:
-                roles.append(role)
+            word_role = _group_weight(_role_of_header(word), roles[-1] if roles else None)
+            if word_role and word_role not in roles:
+                roles.append(word_role)
         if len(roles) >= rules["table"]["min_header_labels"] and "name" in roles:
             headers = [h for h in headers if not start <= h[1] <= end] + [(roles, start, end)]
     return sorted(headers, key=lambda h: h[1])
@@ -512,7 +514,8 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
     weight_in_name = regex.compile(_rules()["table"]["weight_in_name"])
     categories_words, subcategory_words = set(rules["categories"]), set(rules["subcategories"])
     table_spans = [b.span for b in document.blocks if b.kind == "table" and not _one_cell_rows(b)]
-    found, categories = [], []
+    found: list[dict] = []
+    categories: list[Category] = []
     for roles, header_start, header_end in _text_headers(text):
         if any(s <= header_end <= e for s, e in table_spans):
             continue
@@ -576,19 +579,19 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
                 ):
                     # a group named freely, weighted in brackets (目标设定(6分)) or in its own column, before
                     # the name: the first of two groups on a row is the category, a lone one a sub-category
-                    weighted = (
+                    group_weighted = (
                         not m
                         and len(cells) > 1
                         and _BARE_NUMBER.fullmatch(cells[1][0])
                         and len(cells) - 2 >= leaf_cells
                     )
-                    first_of_two = len(cells) - (2 if weighted else 1) > leaf_cells
+                    first_of_two = len(cells) - (2 if group_weighted else 1) > leaf_cells
                     level = 1 if first_of_two or len(groups) == 1 or category is None else 2
                     if level == 1:
                         category, subcategory = word, None
                     else:
                         subcategory = word
-                    weight = Decimal(m.group(1)) if m else Decimal(cells[1][0]) if weighted else None
+                    weight = Decimal(m.group(1)) if m else Decimal(cells[1][0]) if group_weighted else None
                     if weight is not None:
                         categories.append(
                             Category(
@@ -599,7 +602,7 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
                                 span=(cells[0][1], cells[0][1] + len(cells[0][0])),
                             )
                         )
-                    if weighted:
+                    if group_weighted:
                         cells.pop(0)
                 else:
                     break
@@ -649,21 +652,21 @@ def read_indicators(
     document: Document, sections: list[Section], quantities: list[Quantity], scored_form_rows: list[dict]
 ) -> tuple[list[Category], list[Indicator]]:
     """Categories and indicators in document order; an indicator's category is its table cell or its heading."""
-    quantities = _Quantities(quantities)
-    categories = categories_from_headings(document, sections, quantities)
-    rows, text_categories = _text_table_indicators(document, quantities)
+    indexed = _Quantities(quantities)
+    categories = categories_from_headings(document, sections, indexed)
+    rows, text_categories = _text_table_indicators(document, indexed)
     text_categories = [c for i, c in enumerate(text_categories) if c.name not in {d.name for d in text_categories[:i]}]
     rows += [dict(row) for row in scored_form_rows]
     categories += text_categories
     for block in document.blocks:
         if block.kind == "table":
             following = document.blocks[block.index + 1] if block.index + 1 < len(document.blocks) else None
-            table_rows, table_categories = _table_indicators(_joined_with(block, following), quantities)
+            table_rows, table_categories = _table_indicators(_joined_with(block, following), indexed)
             rows += table_rows
             known = {c.name for c in categories}
             categories += [c for c in table_categories if c.name not in known]
         else:
-            row = _prose_indicator(document, block, quantities)
+            row = _prose_indicator(document, block, indexed)
             if row:
                 rows.append(row)
     indicators = []

@@ -84,7 +84,8 @@ def find_fiscal_year(text: str, title: Optional[StatedText]) -> Optional[StatedY
     opening = text[: _rules()["fiscal_year"]["opening_chars"]]
     candidates = [m for m in _YEAR.finditer(opening) if _year_ok(opening, m)]
     with_du = [m for m in candidates if m.group(2)]
-    chosen = (with_du or candidates or [None])[0]
+    no_match: list[Optional[regex.Match[str]]] = [None]
+    chosen = (with_du or candidates or no_match)[0]
     return stated(chosen, 0) if chosen else None
 
 
@@ -183,6 +184,7 @@ def find_region(department: Optional[StatedDepartment]) -> Optional[StatedText]:
     region = region_prefix(department.value) if department is not None else None
     if region is None:
         return None
+    assert department is not None  # region is None when department is None
     return StatedText(value=region, text=region, span=(department.span[0], department.span[0] + len(region)))
 
 

@@ -109,7 +109,8 @@ class _Paragraphs:
     """Collects running text; a block boundary (a block tag opening or closing, <br>, a table) ends a paragraph."""
 
     def __init__(self, builder: DocumentBuilder):
-        self.builder, self.pieces = builder, []
+        self.builder = builder
+        self.pieces: list[str] = []
 
     def add(self, text: str | None) -> None:
         if text:

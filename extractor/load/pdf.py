@@ -12,10 +12,14 @@ import ctypes
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
+from typing import TYPE_CHECKING, cast
 
 from ..document import Document, DocumentBuilder
 from ..errors import CorruptDocument
 from ..limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
 
 # A PDF with fewer text characters than this per page on average has no usable text layer.
 MIN_CHARS_PER_PAGE = 10
@@ -36,6 +40,7 @@ def _text_object_of():
     import pypdfium2.raw as raw
 
     address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+    assert address is not None  # the address of a function of the loaded pdfium library
     return ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address)
 
 
@@ -225,11 +230,12 @@ def _tables(page: _Page) -> list:
     from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables
 
     finder = TableFinder.__new__(TableFinder)  # get_edges reads only .page and .settings
-    finder.page, finder.settings = page, TableSettings.resolve(None)
+    plumber_page = cast("Page", page)  # _Page has what the finder reads of a pdfplumber Page
+    finder.page, finder.settings = plumber_page, TableSettings.resolve(None)
     edges = finder.get_edges()
     assert finder.settings.intersection_x_tolerance == finder.settings.intersection_y_tolerance
     cells = _cells(_intersections(edges, finder.settings.intersection_x_tolerance))
-    return [Table(page, group) for group in cells_to_tables(cells)]
+    return [Table(plumber_page, group) for group in cells_to_tables(cells)]
 
 
 def _inside(obj, boxes) -> bool:
@@ -249,7 +255,7 @@ def _cell_texts(table, chars: list[dict]) -> list[list[str | None]]:
     heights = [m for m, _ in middles]
     texts = []
     for row in table.rows:
-        line = []
+        line: list[str | None] = []
         for cell in row.cells:
             if cell is None:
                 line.append(None)
@@ -361,8 +367,8 @@ def load_pdf(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Documen
                     if previous_table is not None:
                         builder.table(previous_table[1], page=previous_table[0])
                         previous_table = None
-                    builder.paragraph(content.strip(), page=number)
-                elif previous_table is not None and i == 0 and _continues(previous_table[1], content):
+                    builder.paragraph(cast(str, content).strip(), page=number)
+                elif previous_table is not None and i == 0 and _continues(previous_table[1], cast(list, content)):
                     previous_table[1].extend(content)  # the same table, continued on this page
                 else:
                     if previous_table is not None:
