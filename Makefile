@@ -40,7 +40,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
-test: $(STAMP) $(SYSTEM_STAMP)
+test: $(STAMP) $(SYSTEM_STAMP) lint
 	$(BIN)/python -m pytest
 
 # Lint, format check and type check; line length and rules in pyproject.toml.

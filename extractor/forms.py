@@ -210,8 +210,9 @@ def _runs(segment: str, start: int) -> list[tuple[str, int]]:
     rules = _rules()
     found = []
     for m in regex.finditer(r"[\d.,%]+|[—\-－/]+|无", segment):
-        if m.group()[0].isdigit() or m.group() in rules.empty:
-            found.append((m.group(), start + m.start()))
+        run = m.group().rstrip(".,")  # 95. at a line's end: the number, then a full stop or a broken decimal
+        if run and (run[0].isdigit() or run in rules.empty):
+            found.append((run, start + m.start()))
     return found
 
 
