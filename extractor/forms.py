@@ -581,15 +581,12 @@ def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_y
                 measure = this_year.get(role)
                 if measure not in fields_ or cell.value is None or unit is None:
                     continue
-                q = _quantity(cell, "money", unit)
-                assert q is not None  # money with a unit makes a quantity
-                reading.quantities.append(q)
-                reading.facts.append(
-                    FormFact(
-                        fields_[measure],
-                        q,
-                        Evidence(kind="form_cell", form="C", row=name, column=run[roles.index(role)].group()),
-                    )
+                _money_fact(
+                    reading,
+                    cell,
+                    unit,
+                    fields_[measure],
+                    Evidence(kind="form_cell", form="C", row=name, column=run[roles.index(role)].group()),
                 )
         reading.tables.append(table)
 
@@ -625,12 +622,13 @@ def _final_accounts(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
             continue  # a figure with its own unit is prose, read by the clause rules
         cell = _cell(first.group(1), m.end() + first.start(1))
         assert cell is not None  # first.group(1) is a number
-        q = _quantity(cell, "money", unit)
-        assert q is not None  # money with a unit makes a quantity
-        reading.quantities.append(q)
         reading.rows.append((m.start(), m.end() + first.end(1)))
-        reading.facts.append(
-            FormFact(rules["pairs"][m.group()], q, Evidence(kind="form_cell", form="E", row=m.group(), column=None))
+        _money_fact(
+            reading,
+            cell,
+            unit,
+            rules["pairs"][m.group()],
+            Evidence(kind="form_cell", form="E", row=m.group(), column=None),
         )
         if not any(t.form == "E" for t in reading.tables):
             reading.tables.append(
@@ -681,16 +679,21 @@ def _expenditure_total_row(
     for subject, cell in cells.items():
         if cell.value is None:
             continue
-        q = _quantity(cell, "money", unit)
-        assert q is not None  # money with a unit makes a quantity
-        reading.quantities.append(q)
-        reading.facts.append(
-            FormFact(
-                f"budget.{subject}.actual",
-                q,
-                Evidence(kind="form_cell", form="E", row=m.group(), column=run[subjects.index(subject)].group()),
-            )
+        _money_fact(
+            reading,
+            cell,
+            unit,
+            f"budget.{subject}.actual",
+            Evidence(kind="form_cell", form="E", row=m.group(), column=run[subjects.index(subject)].group()),
         )
+
+
+def _money_fact(reading: FormReading, cell: _Cell, unit: Quantity, field_name: str, evidence: Evidence) -> None:
+    """A money cell read as the fact `field_name`; its quantity joins the reading."""
+    q = _quantity(cell, "money", unit)
+    assert q is not None  # money with a unit makes a quantity
+    reading.quantities.append(q)
+    reading.facts.append(FormFact(field_name, q, evidence))
 
 
 def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
