@@ -34,6 +34,7 @@ class _Vocabulary:
     weak_actual: list[str]
     direct: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]  # word, field, kinds it takes, unless
     direct_max: dict[str, Decimal]  # field -> the largest value it takes
+    direct_units: dict[str, list[str]]  # field -> the units a count of it may carry
     shares: list[str]
     breakdown: list[str]
     not_budget: list[str]
@@ -66,6 +67,7 @@ def _vocabulary() -> _Vocabulary:
             for w in spec["words"]
         ],
         direct_max={f: Decimal(str(spec["max"])) for f, spec in data["direct"].items() if "max" in spec},
+        direct_units={f: spec["units"] for f, spec in data["direct"].items() if "units" in spec},
         shares=data["shares"]["words"],
         breakdown=data["clauses"]["breakdown"],
         not_budget=data["not_budget"]["words"],
@@ -187,6 +189,8 @@ def _field(
     if direct:
         if q.value is not None and q.value > vocab.direct_max.get(direct[1], q.value):
             return None, "clause"
+        if q.unit and q.unit not in vocab.direct_units.get(direct[1], [q.unit]):
+            return None, "clause"   # 离退休干部用车 0 辆: not people
         return direct[1], "nearest_label" if ctx.in_table else "clause"
     if q.kind == "percent" and any(label.startswith(w) for w in vocab.shares):
         share = f"{previous_field}_share" if previous_field and not previous_field.endswith("_share") else None

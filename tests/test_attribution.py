@@ -56,6 +56,8 @@ FACTS = [
             ("staff.retired", D("3"), "3人", "clause"),
         ],
     ),
+    # staff are counted in people, not in cars
+    (FINAL + "机关运行用车 0 辆、离退休干部用车 0 辆。", []),
     # a total score lies on the 100-point scale
     (PROJECT + "经评价，自评总分为1096.5分。", []),
 ]
