@@ -381,12 +381,14 @@ def check_grade(facts: _Facts, report: Report) -> Iterable[Check]:
     expected = max((g for g in bands if ev.total_score.value >= bands[g]), key=lambda g: bands[g], default=None)
     grade = rules["grade_synonyms"].get(ev.grade.value, ev.grade.value)
     source_zh, source_en = (
-        ("报告所列等级标准", "the report's own bands") if stated else ("常用等级标准", "the common 90/80/60 bands")
+        ("报告所列等级标准", "the report's own bands")
+        if stated
+        else ("财预〔2020〕10号等级标准", "the 90/80/60 bands of 财预〔2020〕10号")
     )
     yield _check(
         "grade_matches_score",
         expected == grade,
-        "error" if stated else "info",
+        "error" if stated else "warning",  # the national bands, which most provinces use (FORMS.md, Grades)
         f"总分{ev.total_score.text}按{source_zh}应为“{expected}”，报告等级为“{ev.grade.value}”。",
         f"A total of {ev.total_score.text} is grade {expected} by {source_en}; the report says {ev.grade.value}.",
         found=ev.total_score.value,

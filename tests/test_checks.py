@@ -132,7 +132,7 @@ def test_grade_severity_follows_where_the_bands_come_from():
         for c in extractor.extract_text("90分以上为优，80分至90分为良。" + GRADE.format("优")).checks
         if c.rule == "grade_matches_score"
     ]
-    assert [(c.status, c.severity) for c in common + stated] == [("fail", "info"), ("fail", "error")]
+    assert [(c.status, c.severity) for c in common + stated] == [("fail", "warning"), ("fail", "error")]
 
 
 def test_rules_can_be_disabled():
