@@ -99,7 +99,14 @@ def test_every_import_is_declared():
 
 @pytest.mark.parametrize(
     "module,extra",
-    [("spacy", "spacy"), ("rapidocr_onnxruntime", "ocr"), ("numpy", "ocr"), ("PIL", "ocr"), ("matplotlib", "plot")],
+    [
+        ("spacy", "spacy"),
+        ("rapidocr_onnxruntime", "ocr"),
+        ("onnxruntime", "ocr"),
+        ("numpy", "ocr"),
+        ("PIL", "ocr"),
+        ("matplotlib", "plot"),
+    ],
 )
 def test_optional_imports_are_in_their_extra(module, extra):
     assert module in _third_party_imports()
