@@ -315,8 +315,11 @@ def check_repeated_facts(facts: _Facts, report: Report) -> Iterable[Check]:
 
 
 def _gaps(numbers: list[int]) -> list[int]:
+    """The numbers missing from 1 to the largest, where few enough are missing for this to be one list."""
     present = set(numbers)
-    return [n for n in range(1, max(numbers) + 1) if n not in present] if numbers else []
+    if not numbers or max(numbers) - len(present) > patterns.load("checks")["numbering"]["max_missing"]:
+        return []
+    return [n for n in range(1, max(numbers) + 1) if n not in present]
 
 
 def check_section_numbering(facts: _Facts, report: Report) -> Iterable[Check]:

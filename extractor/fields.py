@@ -190,7 +190,7 @@ def _field(
         if q.value is not None and q.value > vocab.direct_max.get(direct[1], q.value):
             return None, "clause"
         if q.unit and q.unit not in vocab.direct_units.get(direct[1], [q.unit]):
-            return None, "clause"   # 离退休干部用车 0 辆: not people
+            return None, "clause"  # 离退休干部用车 0 辆: not people
         return direct[1], "nearest_label" if ctx.in_table else "clause"
     if q.kind == "percent" and any(label.startswith(w) for w in vocab.shares):
         share = f"{previous_field}_share" if previous_field and not previous_field.endswith("_share") else None

@@ -182,3 +182,15 @@ def test_check_json_and_disable():
     [doc] = json.loads(result.stdout)
     assert [c["rule"] for c in doc["checks"]] == ["numbering_has_no_gaps", "numbering_has_no_gaps"]
     assert _check_cli(CORPUS / "seed.txt", "--disable", "nope").returncode == 2
+
+
+@pytest.mark.parametrize(
+    "text, failed",
+    [
+        ("一、概况\n二、情况\n四、问题\n", ["numbering_has_no_gaps"]),
+        ("一、概况\n二、情况\n99999999、问题\n", []),  # no list: and no count up to it
+    ],
+)
+def test_numbering_gaps_only_where_few_are_missing(text, failed):
+    report = extractor.extract_text(text)
+    assert [c.rule for c in report.checks if c.status == "fail"] == failed
