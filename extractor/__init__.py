@@ -1,6 +1,6 @@
 """extractor: Chinese budget performance reports (绩效自评报告) to structured, traceable records."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from .errors import CorruptDocument, EmptyDocument, ExtractorError, UndecodableText, UnsupportedFormat
 from .pipeline import extract, extract_text
