@@ -309,7 +309,7 @@ def compare(tmp: Path, documents: int = 10_000) -> None:
     import duckdb
 
     from extractor.compare import comparison, store_path
-    from extractor.tables import TABLES
+    from extractor.export import TABLES
 
     folder = tmp / "store"
     folder.mkdir()
