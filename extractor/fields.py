@@ -115,7 +115,7 @@ def _row_header(block: Block, cell: Cell) -> str:
         left = block.cell_covering(cell.row, col)
         if left is None or left is cell or not left.text.strip():
             continue
-        if not (find_quantities(left.text) and left.text.strip()[0].isdigit()):
+        if not (left.text.strip()[0].isdigit() and find_quantities(left.text)):
             return left.text
     return ""
 
