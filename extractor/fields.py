@@ -17,7 +17,7 @@ import regex
 from . import patterns
 from .document import Block, Cell, Document
 from .forms import FormReading
-from .quantities import find_quantities
+from .quantities import find_quantities, unit_quantity
 from .record import CellRef, Evidence, EvidenceKind, Fact, Quantity, Section
 
 _LABEL_NOISE = regex.compile(
@@ -125,8 +125,7 @@ def _header_unit(text: str) -> Optional[Quantity]:
     m = _vocabulary().header_unit.search(text)
     if not m:
         return None
-    found = find_quantities("1" + (m.group(1) or m.group(2)))
-    return found[0] if found else None
+    return unit_quantity(m.group(1) or m.group(2))
 
 
 def _with_header_unit(q: Quantity, unit_source: str) -> Quantity:
@@ -270,8 +269,16 @@ def label_quantities(
     previous_end, previous_field, sentence_start = 0, None, 0
     established: set[str] = set()
     clauses, sentences = _ClauseStarts(text, vocab.boundaries), _ClauseStarts(text, vocab.sentence_ends)
+    # The sections holding each quantity, by a sweep in document order (quantities come sorted by span).
+    by_start = sorted(sections, key=lambda s: s.span[0])
+    opened: list[Section] = []
+    next_section = 0
     for q in quantities:
         start = q.span[0]
+        while next_section < len(by_start) and by_start[next_section].span[0] <= start:
+            opened.append(by_start[next_section])
+            next_section += 1
+        opened = [s for s in opened if start < s.span[1]]
         block = document.block_at(start)
         cell = block.cell_at(start) if block is not None and block.kind == "table" else None
         floor = max(previous_end, cell.span[0] if cell else 0)
@@ -279,7 +286,7 @@ def label_quantities(
         s_start = sentences.before(start, cell.span[0] if cell else 0)
         if s_start != sentence_start:
             sentence_start, previous_field = s_start, None
-        containing = sorted((s for s in sections if s.span[0] <= start < s.span[1]), key=lambda s: -s.level)
+        containing = sorted(opened, key=lambda s: -s.level)
         ctx = _Context(_clean_label(raw), text[s_start:start], [s.title for s in containing], established)
         ctx.breakdown = raw.lstrip().startswith(tuple(vocab.breakdown))
         if cell is not None:

@@ -20,7 +20,7 @@ import regex
 
 from . import patterns
 from .grids import split_header_lines
-from .quantities import find_quantities
+from .quantities import unit_quantity
 from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
 
 _NOT_MONEY = ("execution_rate", "weight", "score")
@@ -372,8 +372,8 @@ def _header_unit(text: str, header: _Header) -> Optional[Quantity]:
         unit = matches[-1].group(1) or matches[-1].group(2)
     if unit is None:
         return None
-    found = find_quantities("1" + unit)
-    return found[0] if found and found[0].kind == "amount" else None
+    found = unit_quantity(unit)
+    return found if found is not None and found.kind == "amount" else None
 
 
 def _quantity(cell: _Cell, role: str, unit: Optional[Quantity]) -> Optional[Quantity]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Optional
 
 import regex
 
@@ -210,6 +211,13 @@ def find_quantities(text: str) -> list[Quantity]:
 def _quantity(index: int, text: str, q: dict) -> Quantity:
     start, end = q.pop("start"), q.pop("end")
     return Quantity(id=f"q{index}", text=text[start:end], span=(start, end), **q)
+
+
+@cache
+def unit_quantity(unit: str) -> Optional[Quantity]:
+    """A unit written in a header or label (万元, 分, %) as the quantity '1 <unit>': kind, unit and factor in one."""
+    found = find_quantities("1" + unit)
+    return found[0] if found else None
 
 
 def merge_quantities(found: list[Quantity], read: list[Quantity]) -> list[Quantity]:
