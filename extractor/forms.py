@@ -361,9 +361,9 @@ def _values_apart(text: str, spans: list[tuple[int, int]], start: int, end: int)
     return found
 
 
-def _header_unit(text: str, header: _Header) -> Optional[Quantity]:
-    """The money unit stated just before or inside the header: 项目资金（万元）, 单位：万元, (万元."""
-    window = text[max(0, header.start - 60) : header.end]
+def _header_unit(text: str, start: int, end: int) -> Optional[Quantity]:
+    """The money unit stated just before or inside the header at [start, end): 项目资金（万元）, 单位：万元, (万元."""
+    window = text[max(0, start - 60) : end]
     matches = list(_rules().header_unit.finditer(window))
     if not matches:
         m = regex.search(r"[(（]\s*(万元|元|亿元)(?![)）])", window)
@@ -402,10 +402,10 @@ def _quantity(cell: _Cell, role: str, unit: Optional[Quantity]) -> Optional[Quan
     )
 
 
-def _rendering(text: str, header: _Header, end: int) -> int:
+def _rendering(text: str, start: int, end: int) -> int:
     """Which rendering of FORMS.md the block came in: 1 a real table (tab rows), 2 '|' or tab rows, 3 one cell
     per line, 4 single spaces, 5 fused cells."""
-    block = text[header.start : end]
+    block = text[start:end]
     if "|" in block:
         return 2
     if "\t" in block:
@@ -538,11 +538,11 @@ def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_y
         this_year = {f"{fiscal_year}{rules['columns'][measure]}": measure for measure in ("planned", "actual")}
         start, _ = squeezed.span(run[0].start(), run[0].end())
         _, end = squeezed.span(run[-1].start(), run[-1].end())
-        unit = _header_unit(text, _Header([], [], start, end))
+        unit = _header_unit(text, start, end)
         table = FormTable(
             form="C",
             part="funds",
-            rendering=_rendering(text, _Header([], [], start, end), end + 400),
+            rendering=_rendering(text, start, end + 400),
             span=(start, end),
             columns=roles,
             rows=[],
@@ -561,15 +561,7 @@ def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_y
             reading.rows.append(row_span)
             table.span = (table.span[0], row_span[1])
             if cells is None or len(cells) < len(roles):
-                reading.warnings.append(
-                    ReadWarning(
-                        code="unread_row",
-                        span=row_span,
-                        message=f"表格行“{line.strip()}”无法唯一拆分，未读取 / the row could not be read in exactly "
-                        "one "
-                        "way: its values are left unread",
-                    )
-                )
+                _unread_row(reading, row_span, line.strip())
                 continue
             table.rows.append(
                 TableRow(
@@ -617,7 +609,7 @@ def _final_accounts(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
             continue
         segment, row_end = _values_after(text, m.end(), _rules().row_chars, len(text))
         first = regex.match(r"[\s|\t:：]*(\d[\d,]*(?:\.\d+)?)(?![\d.,%])", segment)
-        unit = _header_unit(text, _Header([], [], max(0, m.start() - 400), m.start()))
+        unit = _header_unit(text, max(0, m.start() - 400), m.start())
         if not first or unit is None or regex.match(r"\s*(万元|元|亿元|%)", text[m.end() + first.end(1) :]):
             continue  # a figure with its own unit is prose, read by the clause rules
         cell = _cell(first.group(1), m.end() + first.start(1))
@@ -635,7 +627,7 @@ def _final_accounts(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
                 FormTable(
                     form="E",
                     part="funds",
-                    rendering=_rendering(text, _Header([], [], m.start(), m.end()), row_end),
+                    rendering=_rendering(text, m.start(), row_end),
                     span=(m.start(), row_end),
                     columns=["actual"],
                     rows=[],
@@ -656,12 +648,12 @@ def _expenditure_total_row(
     segment, row_end = _values_after(text, label_end, _rules().row_chars, len(text))
     roles = [f"{s}" for s in subjects]
     cells = _read_row(segment, label_end, roles)
-    unit = _header_unit(text, _Header([], [], max(0, start - 200), end))
+    unit = _header_unit(text, max(0, start - 200), end)
     reading.rows.append((label_start, row_end))
     table = FormTable(
         form="E",
         part="funds",
-        rendering=_rendering(text, _Header([], [], start, end), row_end),
+        rendering=_rendering(text, start, row_end),
         span=(start, row_end),
         columns=roles,
         rows=[],
@@ -688,6 +680,18 @@ def _expenditure_total_row(
         )
 
 
+def _unread_row(reading: FormReading, span: tuple[int, int], shown: str) -> None:
+    """A row that no single reading fits: reported, its values left unread."""
+    reading.warnings.append(
+        ReadWarning(
+            code="unread_row",
+            span=span,
+            message=f"表格行“{shown}”无法唯一拆分，未读取 / the row could not be read in exactly one way: its values "
+            "are left unread",
+        )
+    )
+
+
 def _money_fact(reading: FormReading, cell: _Cell, unit: Quantity, field_name: str, evidence: Evidence) -> None:
     """A money cell read as the fact `field_name`; its quantity joins the reading."""
     q = _quantity(cell, "money", unit)
@@ -711,14 +715,14 @@ def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
         roles = _roles_resolved(header, text[header.start : min(len(text), header.end + 2000)])
         form = "B" if any(w in region for w in rules.department_words) else "A"
         # the unit may stand in a cell spanning the rows, written after the first of them (项目资金（万元)
-        unit = _header_unit(text, header) or _header_unit(text, _Header([], [], header.end + 60, region_end))
+        unit = _header_unit(text, header.start, header.end) or _header_unit(text, header.end + 60, region_end)
         labels = [m for m in rules.row_pattern.finditer(squeezed.text, first, stop.start() if stop else last)]
         spans = [squeezed.span(m.start(), m.end()) for m in labels]
         seen_subjects: set[str] = set()
         table = FormTable(
             form=form,
             part="funds",
-            rendering=_rendering(text, header, region_end),
+            rendering=_rendering(text, header.start, region_end),
             span=(header.start, region_end),
             columns=roles,
             rows=[],
@@ -740,15 +744,7 @@ def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
             cells = _read_row(segment, end, roles)
             reading.rows.append((start, row_end))
             if cells is None:
-                reading.warnings.append(
-                    ReadWarning(
-                        code="unread_row",
-                        span=(start, row_end),
-                        message=f"表格行“{text[start:row_end].strip()}”无法唯一拆分，未读取 / the row could not be "
-                        "read "
-                        "in exactly one way: its values are left unread",
-                    )
-                )
+                _unread_row(reading, (start, row_end), text[start:row_end].strip())
                 continue
             seen_subjects.add(subject)
             table.rows.append(
