@@ -361,11 +361,13 @@ def _text_headers(text: str) -> list[tuple[list[str], int, int]]:
         if role:
             roles = [r for r, _ in run]
             role = cast(str, _group_weight(role, roles[-1] if roles else None))  # a role stays a role
+            last_end = end
+            if role in roles and "name" in roles[: roles.index(role)]:
+                continue  # a second column of a role after the name (调整指标值 beside 年初指标值)
             if role in roles:  # a stray label before the header (完成情况 of 年度总体目标完成情况)
                 run = run[roles.index(role) + 1 :]
             run.append((role, start))
             first_start = run[0][1]
-            last_end = end
     for start, end, words in split_header_lines(
         text, lambda w: _role_of_header(w) is not None and _labels_in(w)[0][2] == len(w)
     ):
@@ -445,6 +447,22 @@ def _split_cells(line: str, offset: int) -> list[tuple[str, int]]:
     return cells
 
 
+def _weight_score_splits(run: str, limit: Decimal) -> list[tuple[str, str]]:
+    """The ways a run of digits splits into a weight then a score with score ≤ weight ≤ limit (FORMS.md
+    rendering 5: 得分 ≤ 分值, a child's weight within its parent's)."""
+    return [
+        (w, sc)
+        for i in range(1, len(run))
+        for w, sc in [(run[:i], run[i:])]
+        if _is_written_number(w) and _is_written_number(sc) and Decimal(sc) <= Decimal(w) <= limit
+    ]
+
+
+def _is_written_number(text: str) -> bool:
+    """A number as a cell holds it: no leading zero except in 0 and 0.x."""
+    return bool(_BARE_NUMBER.fullmatch(text)) and not (len(text) > 1 and text[0] == "0" and text[1] != ".")
+
+
 def _unfused(
     cell: tuple[str, int], values: list[str], quantities: _Quantities, limit: Decimal
 ) -> Optional[list[tuple[str, int]]]:
@@ -458,16 +476,7 @@ def _unfused(
     run = regex.search(r"\d[\d.]*$", text)
     if not run:
         return None
-    splits = [
-        (w, sc)
-        for i in range(1, len(run.group()))
-        for w, sc in [(run.group()[:i], run.group()[i:])]
-        if _BARE_NUMBER.fullmatch(w)
-        and _BARE_NUMBER.fullmatch(sc)
-        and not (len(w) > 1 and w[0] == "0")
-        and not (len(sc) > 1 and sc[0] == "0" and not sc.startswith("0."))
-        and Decimal(sc) <= Decimal(w) <= limit
-    ]
+    splits = _weight_score_splits(run.group(), limit)
     if len(splits) != 1:
         return None
     end = start + run.start()
@@ -491,6 +500,89 @@ def _unfused(
     return cells
 
 
+def _value_runs(quantities: list[Quantity], text: str) -> list[list[Quantity]]:
+    """Quantities written one right after another (at most white space between): the value cells of a row."""
+    runs: list[list[Quantity]] = []
+    for q in quantities:
+        if runs and not text[runs[-1][-1].span[1] : q.span[0]].strip():
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    return runs
+
+
+def _fused_rows(
+    text: str, start: int, stop: int, values: list[str], quantities: _Quantities
+) -> list[list[tuple[str, int]]]:
+    """Rows of a table whose cells are all fused, rows included (FORMS.md rendering 5), after its header. A row
+    ends in a run of values whose last is the bare score, or the weight and score fused; its name is the text
+    before the run, after its group words. Cells come back one per header role, empty where unread; a row
+    whose values the arithmetic does not settle keeps only its weighted group words."""
+    rules = _rules()["text_table"]
+    flag = regex.compile(rules["row_end_flag"])
+    weight_in_name = regex.compile(_rules()["table"]["weight_in_name"])
+    rows: list[list[tuple[str, int]]] = []
+    row_start, limit = start, Decimal(100)
+    for run in _value_runs(quantities.between(start, stop), text):
+        last = run[-1]
+        if len(run) < 2 or last.kind != "number" or not _BARE_NUMBER.fullmatch(last.text) or last.span[1] > stop:
+            continue
+        between = text[row_start : run[0].span[0]].lstrip()
+        at = run[0].span[0] - len(between)
+        row_start = last.span[1]
+        if m := flag.match(between):
+            between, at = between[m.end() :], at + m.end()
+        groups = _group_cells(between, at)
+        for word, _ in groups:
+            if weight_in_name.sub("", word) in rules["categories"]:
+                m = weight_in_name.search(word)
+                limit = Decimal(m.group(1)) if m else Decimal(100)
+        prefix = sum(len(g) for g, _ in groups)
+        name = between[prefix:].strip()
+        read = _fused_values(run, values, limit) if name and len(name) <= _rules()["prose"]["max_name_length"] else None
+        if read is None:
+            if any(weight_in_name.search(word) for word, _ in groups):
+                rows.append(groups)  # 效益指标(40分) stands, with the weight it states, over rows left unread
+            continue
+        cells = dict.fromkeys(values, ("", last.span[0])) | read
+        rows.append(groups + [(name, at + between.index(name, prefix))] + [cells[v] for v in values])
+    return [row for row in rows if row]
+
+
+def _fused_values(run: list[Quantity], values: list[str], limit: Decimal) -> Optional[dict[str, tuple[str, int]]]:
+    """The weight and score cells of a fused row's value run, where the form's arithmetic settles them (score ≤
+    weight ≤ the category's weight, one split only); target and actual stay unread."""
+    core = [v for v in values if v in ("target", "actual", "weight", "score")]
+    last = run[-1]
+    score = last.text
+    if core == ["weight", "target", "actual", "score"]:
+        # the weight fused in front of the target, which the actual repeats (8550万粒550万粒8)
+        lead = regex.match(r"\d+", run[0].text)
+        digits = lead.group() if lead and len(run) == 3 else ""
+        splits = [
+            digits[:i]
+            for i in range(1, len(digits))
+            if _is_written_number(digits[:i])
+            and run[0].text[i:] == run[1].text
+            and Decimal(score) <= Decimal(digits[:i]) <= limit
+        ]
+        if len(splits) != 1:
+            return None
+        return {"weight": (splits[0], run[0].span[0]), "score": (score, last.span[0])}
+    if core[-2:] == ["weight", "score"]:
+        pairs = _weight_score_splits(score, limit)
+        if values[values.index("weight") - 1] == "coefficient" and run[-2].unit == "%":
+            # 得分 = 指标权重 × 得分系数
+            pairs = [(w, sc) for w, sc in pairs if Decimal(w) * cast(Decimal, run[-2].value) / 100 == Decimal(sc)]
+        if len(pairs) != 1:
+            return None
+        weight, score = pairs[0]
+        return {"weight": (weight, last.span[0]), "score": (score, last.span[0] + len(weight))}
+    if core[-1:] == ["score"] and "weight" not in core and Decimal(score) <= limit:
+        return {"score": (score, last.span[0])}
+    return None
+
+
 def _group_cells(text: str, start: int) -> list[tuple[str, int]]:
     """The category and sub-category words a fused row starts with (产出指标(50分)数量指标...), as cells."""
     rules = _rules()["text_table"]
@@ -505,6 +597,23 @@ def _group_cells(text: str, start: int) -> list[tuple[str, int]]:
     return cells
 
 
+def _table_end(text: str, start: int, later_headers: list[tuple[list[str], int, int]]) -> int:
+    """Where a text table that starts at `start` ends: its total row (总分, 合计), the next header, or after
+    max_lines lines."""
+    rules = _rules()
+    stop = later_headers[0][1] if later_headers else len(text)
+    line_start = start
+    for _ in range(rules["text_table"]["max_lines"]):
+        line_end = text.find("\n", line_start, stop)
+        if line_end < 0:
+            break
+        line_start = line_end + 1
+    else:
+        stop = line_start
+    total = regex.compile("|".join(map(regex.escape, rules["table"]["total_rows"]))).search(text, start, stop)
+    return total.start() if total else stop
+
+
 def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple[list[dict], list[Category]]:
     """Indicator rows of tables rendered as text lines outside table blocks: a line holds the category and
     sub-category cells when they start a group, then the name, then the values. Weight and score are the
@@ -516,7 +625,8 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
     table_spans = [b.span for b in document.blocks if b.kind == "table" and not _one_cell_rows(b)]
     found: list[dict] = []
     categories: list[Category] = []
-    for roles, header_start, header_end in _text_headers(text):
+    headers = _text_headers(text)
+    for n, (roles, header_start, header_end) in enumerate(headers):
         if any(s <= header_end <= e for s, e in table_spans):
             continue
         values = roles[roles.index("name") + 1 :]
@@ -535,6 +645,10 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
             if width and len(run_on) > 2 * width
             else _text_rows(text, line_start, len(values), tuple(rules["ends"]), rules["max_lines"], one_per_line)
         )
+        # a table fused rows and all runs on after its header on the same line (rendering 5 without line breaks)
+        fused = len(quantities.between(header_end, line_end)) >= 2
+        if fused and not any(_BARE_NUMBER.fullmatch(cell) for row in rows for cell, _ in row):
+            rows = _fused_rows(text, header_end, _table_end(text, header_end, headers[n + 1 :]), values, quantities)
         for cells in rows:
             if len(cells) == 1:
                 limit = categories[-1].weight if categories and categories[-1].weight else Decimal(100)
@@ -637,6 +751,8 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
             row["number"] = marker[1] if marker else None
             row["name"] = name.strip()
             for role, (cell_text, at) in assigned.items():
+                if not cell_text:
+                    continue
                 if role in _NUMERIC:
                     if _BARE_NUMBER.fullmatch(cell_text):
                         row[role] = Decimal(cell_text)

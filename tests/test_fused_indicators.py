@@ -1,0 +1,96 @@
+"""Indicator tables whose cells and rows are all fused, run on after their header (FORMS.md rendering 5 without
+line breaks, as PDF and web text flatten them): a row is read only where the form's arithmetic settles its
+weight and score, and a row it does not settle is left unread, never guessed."""
+
+from decimal import Decimal
+
+import pytest
+
+import extractor
+
+D = Decimal
+PROJECT = "2022年度项目支出绩效自评报告\n"
+DEPARTMENT = "2021年度部门整体支出绩效自评报告\n"
+
+# header with 得分系数: a trailing 22 is weight 2 and score 2 only if 2 × 100% = 2
+PROVINCIAL = "指标名称计量单位指标性质年初指标值调整指标值全年完成值得分系数(%)指标权重(分)指标得分(分)是否核心指标"
+NATIONAL_NO_WEIGHT = "一级指标二级指标三级指标年初目标值(A)实际完成值(B)得分"
+WEIGHT_FIRST = "一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及改进措施"
+
+CASES = [
+    # weight and score fused after a coefficient; the yes/no cell of the last column is not the next name
+    (
+        DEPARTMENT + PROVINCIAL + "预算完成率%70%76%100%22是公用经费控制率%100%97%80%108否",
+        [("预算完成率%", None, None, D(2), D(2)), ("公用经费控制率%", None, None, D(10), D(8))],
+    ),
+    # the coefficient refuses the only split (2 × 50% is not 2): the row stays unread
+    (
+        DEPARTMENT + PROVINCIAL + "预算完成率%70%76%50%22是政府采购执行率%100%72.74%100%1010否",
+        [("政府采购执行率%", None, None, D(10), D(10))],
+    ),
+    # no weight column: the bare number after target and actual is the score; group words open a group
+    (
+        PROJECT + NATIONAL_NO_WEIGHT + "产出指标质量指标监测数据合格率100%100%10时效指标资料按时上报率98%98%19.6",
+        [
+            ("监测数据合格率", "产出指标", "质量指标", None, D(10)),
+            ("资料按时上报率", "产出指标", "时效指标", None, D("19.6")),
+        ],
+    ),
+    # the weight fused in front of the target, which the actual repeats; where the actual differs, no split
+    (
+        PROJECT
+        + WEIGHT_FIRST
+        + "产出指标(40分)数量指标免费发放原原种8550万粒550万粒8企业自行采购8200万粒190万粒7质量指标种薯合格率1090%90%9",
+        [
+            ("免费发放原原种", "产出指标", "数量指标", D(8), D(8)),
+            ("种薯合格率", "产出指标", "质量指标", D(10), D(9)),
+        ],
+    ),
+    # a weight above the category's stated weight is not a reading (8550 could be 85 | 50)
+    (
+        PROJECT + WEIGHT_FIRST + "产出指标(8分)数量指标免费发放原原种8550万粒550万粒8",
+        [("免费发放原原种", "产出指标", "数量指标", D(8), D(8))],
+    ),
+    # 2010 is 20 | 10 (201 | 0 is above 100); with a coefficient of 50% the score agrees, with 100% it does not
+    (
+        DEPARTMENT + PROVINCIAL + "资产管理安全好好50%2010否固定资产利用率%90%100%100%2010否",
+        [("资产管理安全好好", None, None, D(20), D(10))],
+    ),
+    # a score above 100 under a header without weights is no score
+    (PROJECT + NATIONAL_NO_WEIGHT + "产出指标数量指标培训人次500人次526人次2020", []),
+    # a run-on paragraph before the values is not a name
+    (
+        PROJECT
+        + NATIONAL_NO_WEIGHT
+        + "产出指标数量指标"
+        + "通过整合各级各类媒体、户外广告载体、宣传宣讲活动等，营造良好氛围，有效承担新闻宣传管理工作"
+        + "100%100%10",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_fused_rows(text, expected):
+    report = extractor.extract_text(text)
+    got = [(i.name, i.category, i.subcategory, i.weight, i.score) for i in report.evaluation.indicators]
+    assert got == expected
+
+
+def test_fused_row_values_point_at_their_digits():
+    """The weight and score read from a fused run keep the run's text: every indicator's span is its name."""
+    text = DEPARTMENT + PROVINCIAL + "预算完成率%70%76%100%22是公用经费控制率%100%97%80%108否"
+    report = extractor.extract_text(text)
+    assert [text[slice(*i.span)] for i in report.evaluation.indicators] == ["预算完成率%", "公用经费控制率%"]
+
+
+def test_category_weight_kept_over_unread_rows():
+    """效益指标(40分) over rows that stay unread is still a category with the weight it states."""
+    text = (
+        PROJECT
+        + WEIGHT_FIRST
+        + "产出指标(40分)数量指标免费发放原原种8550万粒550万粒8效益指标(30分)社会效益指标种植收入8200万粒190万粒7"
+    )
+    report = extractor.extract_text(text)
+    assert [(c.name, c.weight) for c in report.evaluation.categories] == [("产出指标", D(40)), ("效益指标", D(30))]
+    assert [i.name for i in report.evaluation.indicators] == ["免费发放原原种"]
