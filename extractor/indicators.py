@@ -288,7 +288,7 @@ def _one_cell_rows(block: Block) -> bool:
 
 
 def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict], list[Category]]:
-    weight_in_name = regex.compile(_rules()["table"]["weight_in_name"])
+    weight_in_name = _weight_in_name()
     indicators, categories = [], []
     if _one_cell_rows(block):
         return [], []
@@ -382,7 +382,7 @@ def _text_headers(text: str) -> list[tuple[list[str], int, int]]:
 
 
 def _text_rows(
-    text: str, start: int, width: int, ends: tuple[str, ...], max_lines: int, one_per_line: bool
+    text: str, start: int, width: int, ends: tuple[str, ...], max_lines: int, one_per_line: bool, group_weights: bool
 ) -> list[list[tuple[str, int]]]:
     """The rows after a text header. A row is a line of cells, or, where the header stood one cell per line
     (FORMS.md rendering 3), the cells of `width` lines after the name: empty lines and lone '|' are empty cells."""
@@ -403,22 +403,27 @@ def _text_rows(
     for line, at in lines:
         cell = line.strip().rstrip("|").strip()
         stream.append((cell, at + line.index(cell) if cell else at))
-    return _rows_of_stream(stream, width, ends)
+    return _rows_of_stream(stream, width, ends, group_weights)
 
 
-def _rows_of_stream(stream: list[tuple[str, int]], width: int, ends: tuple[str, ...]) -> list[list[tuple[str, int]]]:
-    """Rows cut from a stream of cells: group cells, a name, then the `width` cells that follow it."""
+def _rows_of_stream(
+    stream: list[tuple[str, int]], width: int, ends: tuple[str, ...], group_weights: bool
+) -> list[list[tuple[str, int]]]:
+    """Rows cut from a stream of cells: group cells, a name, then the `width` cells that follow it. A group word
+    followed by a bare number is an indicator's name (社会效益 | 10 | ...), unless groups have weight columns."""
     rows: list[list[tuple[str, int]]] = []
     row: list[tuple[str, int]] = []
     needed = None
-    for cell, cell_at in stream:
+    for i, (cell, cell_at) in enumerate(stream):
         if needed is None:
             if not cell:
                 continue
             if cell.startswith(ends):
                 break
             row.append((cell, cell_at))
-            if not _is_group_word(cell):
+            following = next((c for c, _ in stream[i + 1 :] if c), "")
+            named = not group_weights and _BARE_NUMBER.fullmatch(following) and not _weight_in_name().search(cell)
+            if not _is_group_word(cell) or named:
                 needed = width
             continue
         row.append((cell, cell_at))
@@ -429,11 +434,18 @@ def _rows_of_stream(stream: list[tuple[str, int]], width: int, ends: tuple[str, 
     return rows
 
 
+@cache
+def _weight_in_name() -> regex.Pattern:
+    """A weight written after a group's name: 产出指标(40分)."""
+    return regex.compile(_rules()["table"]["weight_in_name"])
+
+
 def _is_group_word(cell: str) -> bool:
-    """A category or sub-category cell (产出指标(50分), 数量指标), which stands before an indicator's name."""
+    """A category or sub-category cell (产出指标(50分), 数量指标, or a group named freely with its weight in
+    brackets: 目标设定(6分), FORMS.md D), which stands before an indicator's name."""
     rules = _rules()["text_table"]
-    word = regex.sub(_rules()["table"]["weight_in_name"], "", cell).strip()
-    return word in rules["categories"] or word in rules["subcategories"] or not word
+    word, weighted = _weight_in_name().subn("", cell)
+    return word.strip() in rules["categories"] or word.strip() in rules["subcategories"] or bool(weighted)
 
 
 def _split_cells(line: str, offset: int) -> list[tuple[str, int]]:
@@ -520,7 +532,7 @@ def _fused_rows(
     whose values the arithmetic does not settle keeps only its weighted group words."""
     rules = _rules()["text_table"]
     flag = regex.compile(rules["row_end_flag"])
-    weight_in_name = regex.compile(_rules()["table"]["weight_in_name"])
+    weight_in_name = _weight_in_name()
     rows: list[list[tuple[str, int]]] = []
     row_start, limit = start, Decimal(100)
     for run in _value_runs(quantities.between(start, stop), text):
@@ -587,7 +599,7 @@ def _group_cells(text: str, start: int) -> list[tuple[str, int]]:
     """The category and sub-category words a fused row starts with (产出指标(50分)数量指标...), as cells."""
     rules = _rules()["text_table"]
     words = sorted(rules["categories"] + rules["subcategories"], key=len, reverse=True)
-    weight = regex.compile(_rules()["table"]["weight_in_name"])
+    weight = _weight_in_name()
     cells, at = [], 0
     while word := next((w for w in words if text.startswith(w, at)), None):
         m = weight.match(text, at + len(word))
@@ -620,7 +632,7 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
     numbers where the header puts them; a row whose numbers do not fill those columns keeps them unread."""
     rules = _rules()["text_table"]
     text = document.text
-    weight_in_name = regex.compile(_rules()["table"]["weight_in_name"])
+    weight_in_name = _weight_in_name()
     categories_words, subcategory_words = set(rules["categories"]), set(rules["subcategories"])
     table_spans = [b.span for b in document.blocks if b.kind == "table" and not _one_cell_rows(b)]
     found: list[dict] = []
@@ -640,10 +652,11 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
         # a whole table run on in one line after its header (rendering 4 without line breaks): rows are the
         # name and the cells of a row without its trailing 偏差原因 (empty, so vanished)
         width = len(values) - (bool(values) and values[-1] == "deviation_reason")
+        ends, group_weights = tuple(rules["ends"]), any(r.endswith("_weight") for r in roles)
         rows = (
-            _rows_of_stream(run_on, width, tuple(rules["ends"]))
+            _rows_of_stream(run_on, width, ends, group_weights)
             if width and len(run_on) > 2 * width
-            else _text_rows(text, line_start, len(values), tuple(rules["ends"]), rules["max_lines"], one_per_line)
+            else _text_rows(text, line_start, len(values), ends, rules["max_lines"], one_per_line, group_weights)
         )
         # a table fused rows and all runs on after its header on the same line (rendering 5 without line breaks)
         fused = len(quantities.between(header_end, line_end)) >= 2
@@ -662,7 +675,7 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
                     len(cells) > 1
                     and _BARE_NUMBER.fullmatch(cells[1][0])
                     and not m
-                    and (not any(r.endswith("_weight") for r in roles) or len(cells) <= leaf_cells)
+                    and (not group_weights or len(cells) <= leaf_cells)
                 )
                 if named:
                     break

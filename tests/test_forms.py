@@ -25,8 +25,6 @@ FUSED = next(r for r in RENDERINGS if r.number == 5)
 KNOWN_GAPS = {
     "test_categories_with_stated_weights": {
         "A-provincial.5-fused",
-        "D-newer.3-bar",
-        "D-newer.3-lines",
         "D-newer.5-fused",
         "D-newer.6-pdf-flattened",
         "D-older.3-bar",
@@ -69,8 +67,6 @@ KNOWN_GAPS = {
         "A-provincial.7-values-apart",
         "B-national.7-values-apart",
         "B-provincial.7-values-apart",
-        "D-newer.3-bar",
-        "D-newer.3-lines",
         "D-newer.5-fused",
         "D-newer.7-values-apart",
         "D-older.3-bar",
