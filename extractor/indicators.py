@@ -342,6 +342,7 @@ def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict]
 
 _CELL_SEPARATOR = regex.compile(r"\t|\||\s+")
 _BARE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_WRITTEN_NUMBER = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.%])")
 
 
 def _text_headers(text: str) -> list[tuple[list[str], int, int]]:
@@ -478,38 +479,53 @@ def _is_written_number(text: str) -> bool:
 def _unfused(
     cell: tuple[str, int], values: list[str], quantities: _Quantities, limit: Decimal
 ) -> Optional[list[tuple[str, int]]]:
-    """Cells of an indicator row fused with no separator (培训人次≥500人次526人次2020) when the header ends in
-    target, actual, weight, score: the target and actual are the two quantities just before a trailing run,
-    and the run splits into weight and score in exactly one way with score ≤ weight ≤ the category's weight."""
+    """Cells of an indicator row on one line fused with no separator, where the header's arithmetic settles
+    them (score ≤ weight ≤ the weight of the row's group, one reading only):
+    - header ending in target, actual, weight, score (培训人次≥500人次526人次2020): the target and actual are the
+      two quantities just before a trailing run, which splits into weight and score;
+    - weight, criteria, score (FORMS.md D: 绩效目标合理性3目标与部门职能相符3): the score is the trailing run,
+      the weight the one bare number before it."""
     text, start = cell
     order = [v for v in values if v in ("target", "actual", "weight", "score")]
-    if order != ["target", "actual", "weight", "score"]:
+    run = regex.search(r"\d+(?:\.\d+)?$", text)
+    if order not in (["target", "actual", "weight", "score"], ["weight", "score"]) or not run:
         return None
-    run = regex.search(r"\d[\d.]*$", text)
-    if not run:
-        return None
-    splits = _weight_score_splits(run.group(), limit)
-    if len(splits) != 1:
-        return None
-    end = start + run.start()
-    found = [q for q in quantities.between(start, end) if q.span[1] <= end]
-    if len(found) < 2 or found[-1].span[1] != end or found[-2].span[1] != found[-1].span[0]:
-        return None
-    target, actual = found[-2], found[-1]
     groups = _group_cells(text, start)
+    stated = [m for g, _ in groups if (m := _weight_in_name().search(g))]
+    limit = Decimal(stated[-1].group(1)) if stated else limit
     prefix = sum(len(g) for g, _ in groups)
-    name_start = start + prefix
-    if target.span[0] <= name_start:
+    name_start, end = start + prefix, start + run.start()
+    cells = dict.fromkeys(values, ("", end))
+    if order == ["weight", "score"]:
+        # every number written between the name and the score could be the weight (3分, 2项 as much as 3)
+        weights = [
+            m
+            for m in _WRITTEN_NUMBER.finditer(text, prefix, run.start())
+            if Decimal(run.group()) <= Decimal(m.group()) <= limit
+        ]
+        if len(weights) != 1 or weights[0].end() == run.start() or weights[0].start() == prefix:
+            return None
+        weight = weights[0]
+        cells |= {"weight": (weight.group(), start + weight.start()), "score": (run.group(), end)}
+        if "criteria" in cells:
+            cells["criteria"] = (text[weight.end() : run.start()], start + weight.end())
+        name_end = start + weight.start()
+    else:
+        found = [q for q in quantities.between(name_start, end) if q.span[1] <= end]
+        splits = _weight_score_splits(run.group(), limit)
+        if len(splits) != 1 or len(found) < 2 or found[-1].span[1] != end or found[-2].span[1] != found[-1].span[0]:
+            return None
+        target, actual = found[-2], found[-1]
+        (weight_text, score), name_end = splits[0], target.span[0]
+        cells |= {
+            "target": (target.text, target.span[0]),
+            "actual": (actual.text, actual.span[0]),
+            "weight": (weight_text, end),
+            "score": (score, end + len(weight_text)),
+        }
+    if name_end <= name_start:
         return None
-    weight, score = splits[0]
-    cells = groups + [
-        (text[prefix : target.span[0] - start], name_start),
-        (target.text, target.span[0]),
-        (actual.text, actual.span[0]),
-        (weight, end),
-        (score, end + len(weight)),
-    ]
-    return cells
+    return groups + [(text[prefix : name_end - start], name_start)] + [cells[v] for v in values]
 
 
 def _value_runs(quantities: list[Quantity], text: str) -> list[list[Quantity]]:
@@ -596,17 +612,27 @@ def _fused_values(run: list[Quantity], values: list[str], limit: Decimal) -> Opt
 
 
 def _group_cells(text: str, start: int) -> list[tuple[str, int]]:
-    """The category and sub-category words a fused row starts with (产出指标(50分)数量指标...), as cells."""
+    """The group cells a fused row starts with, as cells: category and sub-category words (产出指标(50分)数量指标),
+    and groups named freely with their weight in brackets (目标设定(6分), FORMS.md D)."""
     rules = _rules()["text_table"]
     words = sorted(rules["categories"] + rules["subcategories"], key=len, reverse=True)
     weight = _weight_in_name()
-    cells, at = [], 0
-    while word := next((w for w in words if text.startswith(w, at)), None):
-        m = weight.match(text, at + len(word))
-        end = m.end() if m else at + len(word)
+    free_group = regex.compile(r"[^\d\s(（]{1,12}" + weight.pattern)
+    cells: list[tuple[str, int]] = []
+    at = 0
+    while True:
+        word = next((w for w in words if text.startswith(w, at)), None)
+        if word and regex.match(r"\d", text[at + len(word) : at + len(word) + 1]):
+            return cells  # 社会效益10效益明显9: a group word before a number is the indicator's name
+        if word:
+            m = weight.match(text, at + len(word))
+            end = m.end() if m else at + len(word)
+        elif m := free_group.match(text, at):
+            end = m.end()
+        else:
+            return cells
         cells.append((text[at:end], start + at))
         at = end
-    return cells
 
 
 def _table_end(text: str, start: int, later_headers: list[tuple[list[str], int, int]]) -> int:

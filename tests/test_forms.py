@@ -25,7 +25,6 @@ FUSED = next(r for r in RENDERINGS if r.number == 5)
 KNOWN_GAPS = {
     "test_categories_with_stated_weights": {
         "A-provincial.5-fused",
-        "D-newer.5-fused",
         "D-newer.6-pdf-flattened",
         "D-older.3-bar",
         "D-older.3-lines",
@@ -67,7 +66,6 @@ KNOWN_GAPS = {
         "A-provincial.7-values-apart",
         "B-national.7-values-apart",
         "B-provincial.7-values-apart",
-        "D-newer.5-fused",
         "D-newer.7-values-apart",
         "D-older.3-bar",
         "D-older.3-lines",
@@ -77,11 +75,9 @@ KNOWN_GAPS = {
     "test_one_table_matched_to_the_form": {
         "A-provincial.6-pdf-flattened",
         "C-basic-data.6-pdf-flattened",
-        "D-newer.5-fused",
         "D-newer.7-values-apart",
         "D-older.3-bar",
         "D-older.3-lines",
-        "D-older.5-fused",
         "D-older.7-values-apart",
         "E-expenditure.6-pdf-flattened",
     },

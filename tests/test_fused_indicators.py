@@ -56,6 +56,17 @@ CASES = [
         DEPARTMENT + PROVINCIAL + "资产管理安全好好50%2010否固定资产利用率%90%100%100%2010否",
         [("资产管理安全好好", None, None, D(20), D(10))],
     ),
+    # FORMS.md D, a row a line: the score ends the line, the weight is the one bare number before the criteria;
+    # a second number that could be the weight (3分, 2项) leaves the row unread
+    (
+        DEPARTMENT
+        + "一级指标二级指标三级指标分值评价标准得分\n决策(15分)目标设定(6分)绩效目标合理性3目标与部门职能相符3\n"
+        + "绩效指标明确性3分3档计分2\n指标细化性3细化为2项以上2\n预算配置(9分)在职人员控制率4控制在编制以内4\n",
+        [
+            ("绩效目标合理性", "决策", "目标设定", D(3), D(3)),
+            ("在职人员控制率", "决策", "预算配置", D(4), D(4)),
+        ],
+    ),
     # a score above 100 under a header without weights is no score
     (PROJECT + NATIONAL_NO_WEIGHT + "产出指标数量指标培训人次500人次526人次2020", []),
     # a run-on paragraph before the values is not a name
