@@ -60,12 +60,8 @@ KNOWN_GAPS = {
         "E-income-expenditure.7-values-apart",
     },
     "test_indicators": {
-        "A-national.7-values-apart",
         "A-provincial.5-fused",
         "A-provincial.6-pdf-flattened",
-        "A-provincial.7-values-apart",
-        "B-national.7-values-apart",
-        "B-provincial.7-values-apart",
         "D-newer.7-values-apart",
         "D-older.3-bar",
         "D-older.3-lines",

@@ -1,6 +1,6 @@
-"""Indicator tables whose cells and rows are all fused, run on after their header (FORMS.md rendering 5 without
-line breaks, as PDF and web text flatten them): a row is read only where the form's arithmetic settles its
-weight and score, and a row it does not settle is left unread, never guessed."""
+"""Indicator tables flattened to text as PDF and web pages flatten them: cells and rows all fused, run on after
+their header (FORMS.md rendering 5), and labels apart from their values (rendering 7). A row is read only where
+the form's arithmetic or the line counts settle it; a row they do not settle is left unread, never guessed."""
 
 from decimal import Decimal
 
@@ -105,3 +105,38 @@ def test_category_weight_kept_over_unread_rows():
     report = extractor.extract_text(text)
     assert [(c.name, c.weight) for c in report.evaluation.categories] == [("产出指标", D(40)), ("效益指标", D(30))]
     assert [i.name for i in report.evaluation.indicators] == ["免费发放原原种"]
+
+
+NATIONAL = "绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+APART = [
+    # three label lines, then their three values lines, the total row's label waiting for its values likewise
+    (
+        PROJECT
+        + NATIONAL
+        + "产出指标 数量指标 培训人次\n质量指标 培训合格率\n满意度指标 服务对象满意度指标 学员满意度\n总分\n"
+        + "≥500人次 526人次 20 20\n≥90% 95% 15 15\n≥90% 96% 10 10\n100 45\n",
+        [
+            ("培训人次", "产出指标", "数量指标", D(20), D(20), "≥500人次"),
+            ("培训合格率", "产出指标", "质量指标", D(15), D(15), "≥90%"),
+            ("学员满意度", "满意度指标", "服务对象满意度指标", D(10), D(10), "≥90%"),
+        ],
+    ),
+    # three label lines but two values lines: which label each belongs to is not settled, none is read
+    (
+        PROJECT
+        + NATIONAL
+        + "产出指标 数量指标 培训人次\n质量指标 培训合格率\n时效指标 按期完成率\n"
+        + "≥500人次 526人次 20 20\n≥90% 95% 15 15\n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", APART)
+def test_labels_apart_from_values(text, expected):
+    report = extractor.extract_text(text)
+    got = [
+        (i.name, i.category, i.subcategory, i.weight, i.score, i.target.text if i.target else None)
+        for i in report.evaluation.indicators
+    ]
+    assert got == expected
