@@ -90,6 +90,7 @@ class _Context:
     column_header: str = ""
     in_table: bool = False
     breakdown: bool = False
+    line_label: str = ""  # the label line above a number alone on its line
 
 
 def _clean_label(raw: str) -> str:
@@ -106,6 +107,20 @@ class _ClauseStarts:
     def before(self, position: int, floor: int) -> int:
         i = bisect_right(self.after, position) - 1
         return max(floor, self.after[i]) if i >= 0 else floor
+
+
+def _label_line_above(text: str, q: Quantity) -> str:
+    """For a number alone on its line, the line of words just above it (blank lines skipped), as a cell of a
+    table written one cell per line holds its label; "" otherwise."""
+    line_start = text.rfind("\n", 0, q.span[0]) + 1
+    line_end = text.find("\n", q.span[1])
+    if text[line_start : line_end if line_end >= 0 else len(text)].strip() != q.text:
+        return ""
+    end = line_start
+    while end > 0 and text[end - 1] in " \t\n|" and line_start - end < 8:
+        end -= 1
+    above = text[text.rfind("\n", 0, end) + 1 : end].strip().strip("|").strip()
+    return above if above and not regex.search(r"\d", above) and len(above) <= _vocabulary().max_label_length else ""
 
 
 def _row_header(block: Block, cell: Cell) -> str:
@@ -184,13 +199,17 @@ def _field(
     """The field of a quantity and how sure: "clause" when its own clause names it, else "nearest_label"."""
     vocab = _vocabulary()
     label = ctx.label + ctx.column_header
-    direct = patterns.nearest(label, [e for e in vocab.direct if q.kind in e[2] and not any(u in label for u in e[3])])
-    if direct:
-        if q.value is not None and q.value > vocab.direct_max.get(direct[1], q.value):
-            return None, "clause"
-        if q.unit and q.unit not in vocab.direct_units.get(direct[1], [q.unit]):
-            return None, "clause"  # 离退休干部用车 0 辆: not people
-        return direct[1], "nearest_label" if ctx.in_table else "clause"
+    if not label and ctx.line_label:
+        # a number alone on its line under a label line (one cell per line, FORMS.md rendering 3): the label cell
+        # names it outright or not at all, and a bare whole number there counts what it names (人员编制 / 21)
+        kind = "count" if q.kind == "number" and q.value is not None and q.value == q.value.to_integral() else q.kind
+        field = _direct_field(q.model_copy(update={"kind": kind}), ctx.line_label)
+        named = ctx.line_label.rstrip(" :：")
+        ends_with_it = any(named.endswith(word) for word, f, _, _ in vocab.direct if f == field)
+        return (field if ends_with_it else None), "nearest_label"  # 在职人员控制率 / 4 is no staff count
+    direct = _direct_field(q, label)
+    if direct is not None:
+        return direct or None, "nearest_label" if ctx.in_table else "clause"
     if q.kind == "percent" and any(label.startswith(w) for w in vocab.shares):
         share = f"{previous_field}_share" if previous_field and not previous_field.endswith("_share") else None
         return share, "clause"
@@ -237,6 +256,20 @@ def _field(
         return (None if field in ctx.established else field), "nearest_label"
     sure = subject is not None and not ctx.in_table and subject[0] in ctx.label
     return f"budget.{default_subject.get(subject[1], subject[1])}.{name}", "clause" if sure else "nearest_label"
+
+
+def _direct_field(q: Quantity, label: str) -> Optional[str]:
+    """The field a label names outright (人员编制, 自评得分) for a quantity of its kind: None when it names none,
+    "" when it names one the quantity cannot be (a total score above 100, 用车 0 辆 as staff)."""
+    vocab = _vocabulary()
+    direct = patterns.nearest(label, [e for e in vocab.direct if q.kind in e[2] and not any(u in label for u in e[3])])
+    if direct is None:
+        return None
+    if q.value is not None and q.value > vocab.direct_max.get(direct[1], q.value):
+        return ""
+    if q.unit and q.unit not in vocab.direct_units.get(direct[1], [q.unit]):
+        return ""  # 离退休干部用车 0 辆: not people
+    return direct[1]
 
 
 def _about_another_figure(text: str, at: int, vocab: _Vocabulary) -> bool:
@@ -299,6 +332,7 @@ def label_quantities(
             q = _with_header_unit(q, _unit_context(document, block, cell, ctx.column_header))
         else:
             q = _with_header_unit(q, raw) if raw.rstrip().endswith((")", "）")) else q
+            ctx.line_label = "" if ctx.label else _label_line_above(text, q)
         if cell is None and vocab.classification.search(text, previous_end, start):
             # 一般公共服务支出（类）…行政运行（项）。…全年预算为52.00万元: figures after a classification line, up
             # to the end of its section, are that line's

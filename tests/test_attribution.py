@@ -13,6 +13,21 @@ PROJECT = "2022年度项目支出绩效自评报告\n"
 FINAL = "2024年度部门决算\n"
 
 FACTS = [
+    # one cell per line (FORMS.md rendering 3): a number alone on its line is named by the label line above it
+    (
+        DEPARTMENT + "联系人\n\n吴俊\n\n人员编制\n\n21\n\n实有人数\n\n19\n\n职能职责概述\n",
+        [
+            ("staff.authorized", D("21"), "21", "nearest_label"),
+            ("staff.actual", D("19"), "19", "nearest_label"),
+        ],
+    ),
+    # ... only when the label line ends with what it names: an indicator's name and its weight are no staff
+    (DEPARTMENT + "三级指标\n分值\n在职人员控制率\n4\n退休人员经费保障率\n2.5\n", []),
+    # 已使用 is spending; in a project report, the project's own
+    (
+        PROJECT + "截至2023年12月31日，资金已使用2.00万元，结余0万元。",
+        [("budget.total.actual", D("20000.00"), "2.00万元", "nearest_label")],
+    ),
     # 其中/包括 list parts: neither the total nor the first part named
     (
         DEPARTMENT + "2021年部门预算支出2455.5万元，其中部门预算项目支出87.5万元，专项预算支出2350万元。",
