@@ -34,10 +34,29 @@ def _level_prefix(code: str) -> str:
     return code[:6]
 
 
+@cache
+def _first_and_last_characters() -> tuple[frozenset[str], frozenset[str]]:
+    """The characters official names start and end with (few end characters: 省 市 区 县 州 旗 ...)."""
+    names = _divisions()
+    return frozenset(name[0] for name in names), frozenset(name[-1] for name in names)
+
+
 def _name_at(text: str, position: int) -> Optional[str]:
     """The longest official name starting at `position`."""
     divisions = _divisions()
-    return next((text[position : position + n] for n in _LENGTHS if text[position : position + n] in divisions), None)
+    first, last = _first_and_last_characters()
+    if text[position] not in first:
+        return None
+    return next(
+        (
+            text[position : position + n]
+            for n in _LENGTHS
+            if position + n <= len(text)
+            and text[position + n - 1] in last
+            and text[position : position + n] in divisions
+        ),
+        None,
+    )
 
 
 def region_prefix(name: str) -> Optional[str]:

@@ -258,11 +258,17 @@ def _field(
     return f"budget.{default_subject.get(subject[1], subject[1])}.{name}", "clause" if sure else "nearest_label"
 
 
+@cache
+def _direct_of_kind(kind: str) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+    """The words naming a field outright that take a quantity of this kind."""
+    return [e for e in _vocabulary().direct if kind in e[2]]
+
+
 def _direct_field(q: Quantity, label: str) -> Optional[str]:
     """The field a label names outright (人员编制, 自评得分) for a quantity of its kind: None when it names none,
     "" when it names one the quantity cannot be (a total score above 100, 用车 0 辆 as staff)."""
     vocab = _vocabulary()
-    direct = patterns.nearest(label, [e for e in vocab.direct if q.kind in e[2] and not any(u in label for u in e[3])])
+    direct = patterns.nearest(label, [e for e in _direct_of_kind(q.kind) if not any(u in label for u in e[3])])
     if direct is None:
         return None
     if q.value is not None and q.value > vocab.direct_max.get(direct[1], q.value):

@@ -19,12 +19,11 @@ from typing import Optional, cast
 import regex
 
 from . import patterns
-from .grids import split_header_lines
+from .grids import Squeezed, split_header_lines, squeeze
 from .quantities import unit_quantity
 from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
 
 _NOT_MONEY = ("execution_rate", "weight", "score")
-_SQUEEZED_OUT = regex.compile(r"[\s|]")
 _NUMBER_PIECE = regex.compile(r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?%?")
 # Longer fused runs are not cut (the ways to cut grow exponentially; real rows fuse six cells at most).
 _MAX_FUSED = 40
@@ -48,7 +47,6 @@ class _Rules:
     ends: regex.Pattern
     empty: frozenset[str]
     header_unit: regex.Pattern
-    annotation: regex.Pattern
     total_row: regex.Pattern
     weight_total: Decimal
 
@@ -73,7 +71,6 @@ def _rules() -> _Rules:
         ends=regex.compile(patterns.alternation(data["ends"]["words"])),
         empty=frozenset(data["cells"]["empty"]),
         header_unit=regex.compile(patterns.load("fields")["header_units"]["pattern"]),
-        annotation=regex.compile(patterns.load("forms")["reading"]["annotation"]),
         total_row=regex.compile(patterns.alternation(patterns.load("forms")["total_row"]["words"])),
         weight_total=Decimal(patterns.load("forms")["total_row"]["weight_total"]),
     )
@@ -99,20 +96,6 @@ class FormReading:
     indicators: list[dict] = field(default_factory=list)  # the funds row scored as an indicator
 
 
-class _Squeezed:
-    """The text without spaces, line breaks, '|' and pinyin annotations, with each kept character's offset."""
-
-    def __init__(self, text: str):
-        dropped: set[int] = set()
-        for m in _rules().annotation.finditer(text):
-            dropped.update(range(m.start(), m.end()))
-        self.offsets = [i for i, c in enumerate(text) if not _SQUEEZED_OUT.match(c) and i not in dropped]
-        self.text = "".join(text[i] for i in self.offsets)
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.offsets[start], self.offsets[end - 1] + 1
-
-
 @dataclass
 class _Header:
     roles: list[str]
@@ -121,7 +104,7 @@ class _Header:
     end: int
 
 
-def _headers(text: str, squeezed: _Squeezed) -> list[_Header]:
+def _headers(text: str, squeezed: Squeezed) -> list[_Header]:
     """Runs of funds column words close together with no number between them."""
     rules = _rules()
     found: list[_Header] = []
@@ -155,7 +138,7 @@ def _headers(text: str, squeezed: _Squeezed) -> list[_Header]:
 
 def _roles_resolved(header: _Header, region: str) -> list[str]:
     """A 'budget' column is the adjusted budget beside a 年初 column or where the form says so, else planned."""
-    squeezed = _Squeezed(region).text
+    squeezed = squeeze(region).text
     adjusted = "planned" in header.roles or any(w in squeezed for w in _rules().budget_is_adjusted)
     return [("adjusted" if adjusted else "planned") if r == "budget" else r for r in header.roles]
 
@@ -434,7 +417,7 @@ def _values_after(text: str, end: int, limit: int, stop: int) -> tuple[str, int]
     return segment, end + len(segment)
 
 
-def _read_total_row(text: str, squeezed: _Squeezed, reading: FormReading) -> None:
+def _read_total_row(text: str, squeezed: Squeezed, reading: FormReading) -> None:
     """The 总分 row of an indicator table: 总分 | 100 | 97 or 总分 97 -> evaluation.total_score."""
     rules = _rules()
     for m in rules.total_row.finditer(squeezed.text):
@@ -478,7 +461,7 @@ def _weight_and_score(run: _Cell, weight_total: Decimal) -> list[_Cell]:
     return [cast(_Cell, _cell(weight, run.start)), cast(_Cell, _cell(score, run.start + len(weight)))]
 
 
-def _staff(text: str, squeezed: _Squeezed, reading: FormReading) -> None:
+def _staff(text: str, squeezed: Squeezed, reading: FormReading) -> None:
     """编制数 | 实际在职人数 | 控制率 with its values on the next row (form C): staff.authorized, staff.actual,
     split where fused by 控制率 = 在职 / 编制."""
     rules = patterns.load("forms")["basic_data"]["staff"]
@@ -519,7 +502,7 @@ def _staff(text: str, squeezed: _Squeezed, reading: FormReading) -> None:
         return
 
 
-def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_year: Optional[int]) -> None:
+def _year_columns(text: str, squeezed: Squeezed, reading: FormReading, fiscal_year: Optional[int]) -> None:
     """经费控制情况 by year (form C): this year's 预算数/决算数 columns give the fields of forms.toml for
     their rows; every row is read, and one no reading fits is reported."""
     rules = patterns.load("forms")["basic_data"]
@@ -583,7 +566,7 @@ def _year_columns(text: str, squeezed: _Squeezed, reading: FormReading, fiscal_y
         reading.tables.append(table)
 
 
-def _final_accounts(text: str, squeezed: _Squeezed, reading: FormReading) -> None:
+def _final_accounts(text: str, squeezed: Squeezed, reading: FormReading) -> None:
     """支出决算表 (form E): the 合计 row under 本年支出合计 | 基本支出 | 项目支出 gives each subject's spending;
     收入支出决算总表: 本年支出合计 with the value right after it."""
     rules = patterns.load("forms")["final_accounts"]
@@ -636,7 +619,7 @@ def _final_accounts(text: str, squeezed: _Squeezed, reading: FormReading) -> Non
 
 
 def _expenditure_total_row(
-    text: str, squeezed: _Squeezed, reading: FormReading, run: list, subjects: list[str], rules: dict
+    text: str, squeezed: Squeezed, reading: FormReading, run: list, subjects: list[str], rules: dict
 ) -> None:
     start, _ = squeezed.span(run[0].start(), run[0].end())
     _, end = squeezed.span(run[-1].start(), run[-1].end())
@@ -704,7 +687,7 @@ def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
     """Facts from every funds block (forms A and B) and basic-data table (C) in `text`, and the total score
     from the 总分 row."""
     rules = _rules()
-    squeezed = _Squeezed(text)
+    squeezed = squeeze(text)
     reading = FormReading()
     for header in _headers(text, squeezed):
         first = bisect_left(squeezed.offsets, header.end)

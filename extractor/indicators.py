@@ -6,14 +6,14 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Optional, cast
 
 import regex
 
 from . import patterns
 from .document import Block, Cell, Document
-from .grids import split_header_lines
+from .grids import split_header_lines, squeeze
 from .quantities import unit_quantity
 from .record import Category, CellRef, Indicator, IndicatorValue, Quantity, Section
 from .structure import heading_marker
@@ -45,6 +45,7 @@ def _labels_in(line: str) -> list[tuple[str, int, int]]:
     return found
 
 
+@lru_cache(maxsize=4096)
 def is_item_line(line: str) -> bool:
     """An indicator item written as prose: names a target or actual, and a weight or score."""
     roles = {role for role, _, _ in _labels_in(line)}
@@ -112,7 +113,7 @@ def _category_at(sections: list[Section], categories: list[Category], position: 
 def _prose_indicator(document: Document, block: Block, quantities: _Quantities) -> Optional[dict]:
     start, end = block.span
     line = document.text[start:end]
-    if not is_item_line(line) or not regex.search(r"\d", line) or _text_headers(line):
+    if not is_item_line(line) or not regex.search(r"\d", line) or _is_header_line(line):
         return None  # a header row of label words, not an item
     marker = heading_marker(line)
     number, body = (marker[1], marker[2]) if marker else (None, 0)
@@ -353,8 +354,8 @@ def _text_headers(text: str) -> list[tuple[list[str], int, int]]:
     """Indicator table headers written as text: runs of at least min_header_labels role words (spaces and
     line breaks inside them ignored), as (roles in order, end of the header in the text)."""
     rules = _rules()
-    kept = [i for i, c in enumerate(text) if not c.isspace() and c != "|"]
-    squeezed = "".join(text[i] for i in kept)
+    view = squeeze(text)
+    kept, squeezed = view.offsets, view.text
     headers: list[tuple[list[str], int, int]] = []
     run: list[tuple[str, int]] = []
     first_start, last_end = -1, -1
@@ -384,6 +385,12 @@ def _text_headers(text: str) -> list[tuple[list[str], int, int]]:
         if len(roles) >= rules["table"]["min_header_labels"] and "name" in roles:
             headers = [h for h in headers if not start <= h[1] <= end] + [(roles, start, end)]
     return sorted(headers, key=lambda h: h[1])
+
+
+def _is_header_line(line: str) -> bool:
+    """A line naming enough indicator columns, the name among them, to be the header of another table."""
+    roles = {role for role, _, _ in _labels_in(line)}
+    return "name" in roles and len(roles) >= _rules()["table"]["min_header_labels"]
 
 
 def _text_rows(
@@ -419,7 +426,7 @@ def _line_rows(lines: list[tuple[str, int]], ends: tuple[str, ...]) -> list[list
             kind = "values"
         elif ended:
             break  # past the total row only the values lines right after it are wanted
-        elif cells[0][0].startswith(ends) or _text_headers(line):
+        elif cells[0][0].startswith(ends) or _is_header_line(line):
             kind, ended = "end", True
         elif not regex.search(r"\d", _weight_in_name().sub("", line)):
             kind = "labels"

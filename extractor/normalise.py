@@ -79,4 +79,5 @@ def fold_script(text: str) -> str:
     预算数. Vocabulary is kept in simplified only; reports in traditional script read through this view."""
     if text.isascii():
         return text
-    return "".join(_simplified(c) if ord(c) >= 0x3400 else c for c in text)
+    table = {ord(c): folded for c in set(text) if ord(c) >= 0x3400 and (folded := _simplified(c)) != c}
+    return text.translate(table) if table else text
