@@ -289,14 +289,21 @@ def _one_cell_rows(block: Block) -> bool:
     return block.flattened and len(block.cells) < 1.5 * len(rows)
 
 
-def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict], list[Category]]:
+def _table_indicators(
+    block: Block, quantities: _Quantities, carried: dict[str, Optional[str]]
+) -> tuple[list[dict], list[Category]]:
+    """Indicator rows of a table block. A group cell left empty (a merged cell, or a table continued on the
+    next page without it) is the group `carried` from the rows before, updated as rows name groups."""
     weight_in_name = _weight_in_name()
     indicators, categories = [], []
     if _one_cell_rows(block):
         return [], []
     if not block.flattened and (transposed := _transposed_categories(block)):
         return [], transposed
-    for cells in _flattened_rows(block) if block.flattened else _grid_rows(block):
+    rows = _flattened_rows(block) if block.flattened else _grid_rows(block)
+    if not any("category" in cells or "subcategory" in cells for cells in rows):
+        carried.update(category=None, subcategory=None)  # a table without group columns continues none
+    for cells in rows:
         row = cells.pop("_row")
         found: dict = {}
         for role in ("category", "subcategory"):
@@ -318,8 +325,15 @@ def _table_indicators(block: Block, quantities: _Quantities) -> tuple[list[dict]
                             id="", name=found[role], level=1 if role == "category" else 2, weight=weight, span=cell.span
                         )
                     )
+        if "category" in found:
+            carried.update(category=found["category"], subcategory=found.get("subcategory"))
+        elif "subcategory" in found:
+            carried["subcategory"] = found["subcategory"]
+        found = {role: carried[role] for role in ("category", "subcategory") if carried[role]} | found
         name_cell = cells.get("name")
         if name_cell is None or name_cell.row != row or not name_cell.text.strip():
+            continue
+        if name_cell.text.strip() in _rules()["table"]["total_rows"]:
             continue
         marker = heading_marker(name_cell.text)
         found["number"] = marker[1] if marker else None
@@ -872,10 +886,11 @@ def read_indicators(
     text_categories = [c for i, c in enumerate(text_categories) if c.name not in {d.name for d in text_categories[:i]}]
     rows += [dict(row) for row in scored_form_rows]
     categories += text_categories
+    carried: dict[str, Optional[str]] = {"category": None, "subcategory": None}
     for block in document.blocks:
         if block.kind == "table":
             following = document.blocks[block.index + 1] if block.index + 1 < len(document.blocks) else None
-            table_rows, table_categories = _table_indicators(_joined_with(block, following), indexed)
+            table_rows, table_categories = _table_indicators(_joined_with(block, following), indexed, carried)
             rows += table_rows
             known = {c.name for c in categories}
             categories += [c for c in table_categories if c.name not in known]
@@ -883,6 +898,8 @@ def read_indicators(
             row = _prose_indicator(document, block, indexed)
             if row:
                 rows.append(row)
+    # a row with no value at all is the end of a name wrapped onto the next row or page, not an indicator
+    rows = [r for r in rows if any(r.get(role) is not None for role in ("target", "actual", "weight", "score"))]
     indicators = []
     for i, row in enumerate(sorted(rows, key=lambda r: r["span"][0]), 1):
         row.setdefault("category", _category_at(sections, categories, row["span"][0]))

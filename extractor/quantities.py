@@ -88,7 +88,7 @@ def _grammar() -> _Grammar:
           |
             (?<![\d.])(?P<sign>(?<![\d%)）])-)?
             (?P<num>{arabic_run})
-            (?:(?P<mult1>{mult})?\s?(?P<sep>{sep})\s?(?P<num2>{arabic_run}))?
+            (?:(?P<mult1>{mult})?[^\S\n]?(?P<sep>{sep})[^\S\n]?(?P<num2>{arabic_run}))?  # a range stays on its line
             (?:
                 \s?(?P<unit>{unit})        # a unit word right after the number wins: 2百分点, 500千克
               |

@@ -297,6 +297,8 @@ SEQUENCES = [
         "指标1:开展精品示范村建设数量 | ≤4 | 4 | 10 | 10",
         [("number", D("4")), ("number", D("4")), ("number", D("10")), ("number", D("10"))],
     ),
+    # a range does not run across a line break: a table's last score, then a page number
+    ("得分 2.40\n- 12 -", [("number", D("2.40")), ("number", D("12"))]),
 ]
 
 
