@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Optional, cast
+from typing import Iterator, Optional, cast
 
 import regex
 
@@ -411,9 +411,13 @@ def _values_after(text: str, end: int, limit: int, stop: int) -> tuple[str, int]
     if words:
         assert values_start is not None  # words is only searched for after a digit
         segment = segment[: values_start.start() + words.start()]
+        stripped = segment.rstrip()
+        code_break = stripped.rfind("\n", values_start.start())
         line_break = segment.rfind("\n", values_start.start())
-        if line_break > 0:
-            segment = segment[:line_break]  # the next row's own number (科目编码 201) stays with it
+        if code_break > 0 and regex.fullmatch(r"\s*\d{3,7}[\s|]*", stripped[code_break:]):
+            segment = stripped[:code_break]  # the next row's own code (科目编码 201) on a line of its own
+        elif line_break > 0:
+            segment = segment[:line_break]  # the next row's own number (201 一般公共服务支出) stays with it
     return segment, end + len(segment)
 
 
@@ -530,9 +534,8 @@ def _year_columns(text: str, squeezed: Squeezed, reading: FormReading, fiscal_ye
             columns=roles,
             rows=[],
         )
-        offset = text.find("\n", end) + 1
-        for line in text[offset:].split("\n") if offset else []:
-            line_start, offset = offset, offset + len(line) + 1
+        one_per_line = text.count("\n", start, end) >= len(roles) - 1
+        for line_start, line in _row_lines(text, text.find("\n", end) + 1, len(roles) if one_per_line else 0):
             label = regex.match(r"\s*(?:\d{1,2}\s*[、.．])?\s*([^\d|\t]*?)[\s|\t]*(?=\d)", line)
             if not label or not label.group(1).strip():
                 break
@@ -564,6 +567,24 @@ def _year_columns(text: str, squeezed: Squeezed, reading: FormReading, fiscal_ye
                     Evidence(kind="form_cell", form="C", row=name, column=run[roles.index(role)].group()),
                 )
         reading.tables.append(table)
+
+
+def _row_lines(text: str, offset: int, width: int) -> Iterator[tuple[int, str]]:
+    """(start, text) of the rows after a header at `offset`: a line each, or where the header stood one cell
+    per line (FORMS.md rendering 3), the label line and the `width` value lines after it (blank lines skipped)."""
+    if offset <= 0:
+        return
+    lines = []
+    for line in text[offset:].split("\n"):
+        lines.append((offset, line))
+        offset += len(line) + 1
+    if not width:
+        yield from lines
+        return
+    filled = [(at, line) for at, line in lines if line.strip()]
+    for i in range(0, len(filled) - width, width + 1):
+        start, last = filled[i][0], filled[i + width]
+        yield start, text[start : last[0] + len(last[1])]
 
 
 def _final_accounts(text: str, squeezed: Squeezed, reading: FormReading) -> None:
