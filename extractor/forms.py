@@ -19,7 +19,7 @@ from typing import Iterator, Optional, cast
 import regex
 
 from . import patterns
-from .grids import Squeezed, split_header_lines, squeeze
+from .grids import Squeezed, is_values_line, paired_by_rank, split_header_lines, squeeze
 from .quantities import unit_quantity
 from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
 
@@ -427,17 +427,12 @@ def _read_total_row(text: str, squeezed: Squeezed, reading: FormReading) -> None
     for m in rules.total_row.finditer(squeezed.text):
         start, end = squeezed.span(m.start(), m.end())
         segment, row_end = _values_after(text, end, rules.row_chars, len(text))
-        if not regex.match(r"[\s|\t:：]*\d", segment) or text[row_end : row_end + 1] in ("分", "%"):
-            continue
-        cells = [c for text_, at in _runs(segment, end) if (c := _cell(text_, at)) and c.value is not None]
-        if len(cells) == 1 and cast(Decimal, cells[0].value) > rules.weight_total and not cells[0].percent:
-            cells = _weight_and_score(cells[0], rules.weight_total)
-        if any(c.percent for c in cells) or not 1 <= len(cells) <= 2:
-            continue
-        if len(cells) == 2 and cells[0].value != rules.weight_total:
-            continue
-        score = cells[-1]
-        if cast(Decimal, score.value) > rules.weight_total:
+        score = _total_score_cell(text, segment, end, row_end)
+        if score is None and (apart := _values_line_by_rank(text, start)) is not None:
+            values_at, line = apart
+            segment, row_end = line, values_at + len(line)
+            score = _total_score_cell(text, line, values_at, row_end)
+        if score is None:
             continue
         q = _quantity(score, "score", None)
         assert q is not None  # a score always makes a quantity
@@ -449,6 +444,47 @@ def _read_total_row(text: str, squeezed: Squeezed, reading: FormReading) -> None
             FormFact("evaluation.total_score", q, Evidence(kind="form_cell", form=form, row=m.group(), column=None))
         )
         return
+
+
+def _total_score_cell(text: str, segment: str, start: int, row_end: int) -> Optional[_Cell]:
+    """The score of a 总分 row's values (100 | 97, 97, or 10097 fused), None when they are not such a row."""
+    rules = _rules()
+    if not regex.match(r"[\s|\t:：]*\d", segment) or text[row_end : row_end + 1] in ("分", "%"):
+        return None
+    cells = [c for text_, at in _runs(segment, start) if (c := _cell(text_, at)) and c.value is not None]
+    if len(cells) == 1 and cast(Decimal, cells[0].value) > rules.weight_total and not cells[0].percent:
+        cells = _weight_and_score(cells[0], rules.weight_total)
+    if any(c.percent for c in cells) or not 1 <= len(cells) <= 2:
+        return None
+    if len(cells) == 2 and cells[0].value != rules.weight_total:
+        return None
+    return cells[-1] if cast(Decimal, cells[-1].value) <= rules.weight_total else None
+
+
+def _values_line_by_rank(text: str, label_at: int) -> Optional[tuple[int, str]]:
+    """(start, text) of the values line paired by rank with the label line holding `label_at` (FORMS.md
+    rendering 7: label lines, then as many values lines), looking a few dozen lines around it."""
+    line_start = text.rfind("\n", 0, label_at) + 1
+    before = text[max(0, line_start - 2000) : line_start].split("\n")[-31:-1]
+    after = text[line_start : line_start + 2000].split("\n")[:31]
+    lines, offsets = before + after, []
+    at = line_start - sum(len(line) + 1 for line in before)
+    for line in lines:
+        offsets.append(at)
+        at += len(line) + 1
+    kept = [i for i, line in enumerate(lines) if line.strip()]
+    kinds = []
+    for i in kept:
+        cells = lines[i].replace("|", " ").split()
+        at_label = offsets[i] == line_start
+        digits = regex.search(r"\d", lines[i])
+        kinds.append("values" if is_values_line(cells) else "end" if at_label else "row" if digits else "labels")
+    pairs = paired_by_rank(kinds)
+    label = next((n for n, i in enumerate(kept) if offsets[i] == line_start), None)
+    if label is None or label not in pairs:
+        return None
+    i = kept[pairs[label]]
+    return offsets[i], lines[i]
 
 
 def _weight_and_score(run: _Cell, weight_total: Decimal) -> list[_Cell]:

@@ -8,8 +8,42 @@ from typing import Callable
 import regex
 
 from . import patterns
+from .quantities import unit_quantity
 
 _FRAGMENT = regex.compile(r"[^\s\d|]{1,8}")
+# a cell of a values line: a number with its comparison and unit (≥500人次, 95.00%, 10), a comparison alone, or
+# a dash; a unit alone (万平方米, when 指标值 and 度量单位 are columns of their own) is a value cell as well
+_VALUE_CELL = regex.compile(r"[≥≤<>=＞＜]?\s*-?\d[\d.,]*\s*\S{0,5}|[≥≤<>=＞＜]|[—–-]+|/")
+
+
+def is_values_line(cells: list[str]) -> bool:
+    """A line whose cells are all values (FORMS.md rendering 7: the numbers of a row that left its label)."""
+    return bool(cells) and all(_VALUE_CELL.fullmatch(c) or _is_unit(c) for c in cells)
+
+
+def _is_unit(word: str) -> bool:
+    """A unit written alone (万平方米, %), as a 度量单位 cell holds it."""
+    quantity = unit_quantity(word)
+    return quantity is not None and quantity.text == "1" + word
+
+
+def paired_by_rank(kinds: list[str]) -> dict[int, int]:
+    """Lines of labels paired with lines of values (FORMS.md rendering 7): where a run of k "labels" lines (an
+    "end" label, the total row, closes a run) is followed by exactly k "values" lines, label i takes values
+    line i. Index of each label line -> index of its values line; other lines are not paired."""
+    pairs: dict[int, int] = {}
+    i = 0
+    while i < len(kinds):
+        j = i
+        while j < len(kinds) and kinds[j] in ("labels", "end") and (j == i or kinds[j - 1] != "end"):
+            j += 1
+        k = j
+        while k < len(kinds) and kinds[k] == "values":
+            k += 1
+        if j > i and k - j == j - i:
+            pairs.update(zip(range(i, j), range(j, k)))
+        i = max(j, i + 1)
+    return pairs
 
 
 @cache

@@ -13,8 +13,7 @@ import regex
 
 from . import patterns
 from .document import Block, Cell, Document
-from .grids import split_header_lines, squeeze
-from .quantities import unit_quantity
+from .grids import is_values_line, paired_by_rank, split_header_lines, squeeze
 from .record import Category, CellRef, Indicator, IndicatorValue, Quantity, Section
 from .structure import heading_marker
 
@@ -358,9 +357,6 @@ def _table_indicators(
 
 _CELL_SEPARATOR = regex.compile(r"\t|\||\s+")
 _BARE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
-# a cell of a values line: a number with its comparison and unit (≥500人次, 95.00%, 10), a comparison alone, or
-# a dash; a unit alone (万平方米, when 指标值 and 度量单位 are columns of their own) is a value cell as well
-_VALUE_CELL = regex.compile(r"[≥≤<>=＞＜]?\s*-?\d[\d.,]*\s*\S{0,5}|[≥≤<>=＞＜]|[—–-]+|/")
 _WRITTEN_NUMBER = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.%])")
 
 
@@ -426,58 +422,35 @@ def _text_rows(
 
 
 def _line_rows(lines: list[tuple[str, int]], ends: tuple[str, ...]) -> list[list[tuple[str, int]]]:
-    """Rows of a table a line each, up to its total row. Where k lines of labels (no digit but a group's weight)
-    are followed by exactly k lines of values only (FORMS.md rendering 7: PDF text whose numbers left their
-    rows), each label line takes the values line of the same rank, the total row's label included. A values
-    line that no label takes names nothing and is dropped."""
-    kinds: list[tuple[str, list[tuple[str, int]]]] = []
-    ended = False
+    """Rows of a table a line each, up to its total row. Lines of labels (no digit but a group's weight) take
+    the values lines paired with them by rank (FORMS.md rendering 7), the total row's label included; a label
+    line left unpaired is a row as it stands, and a values line that no label takes names nothing."""
+    kinds: list[str] = []
+    cells_of: list[list[tuple[str, int]]] = []
     for line, at in lines:
         cells = _split_cells(line, at)
         if not cells:
             continue
-        if all(_VALUE_CELL.fullmatch(c) or _is_unit(c) for c, _ in cells):
+        if is_values_line([c for c, _ in cells]):
             kind = "values"
-        elif ended:
+        elif "end" in kinds:
             break  # past the total row only the values lines right after it are wanted
         elif cells[0][0].startswith(ends) or _is_header_line(line):
-            kind, ended = "end", True
+            kind = "end"
         elif not regex.search(r"\d", _weight_in_name().sub("", line)):
             kind = "labels"
         else:
             kind = "row"
-        kinds.append((kind, cells))
+        kinds.append(kind)
+        cells_of.append(cells)
+    pairs = paired_by_rank(kinds)
     rows: list[list[tuple[str, int]]] = []
-    i = 0
-    while i < len(kinds):
-        j = i
-        while j < len(kinds) and kinds[j][0] in ("labels", "end") and (j == i or kinds[j - 1][0] != "end"):
-            j += 1
-        k = j
-        while k < len(kinds) and kinds[k][0] == "values":
-            k += 1
-        if j > i:
-            labels = [cells for _, cells in kinds[i:j]]
-            values = [cells for _, cells in kinds[j:k]]
-            paired = len(values) == len(labels)
-            if paired:
-                labels = [label + value for label, value in zip(labels, values)]
-            if kinds[j - 1][0] == "end":
-                rows += labels[:-1]
-                break
-            rows += labels
-            i = k if paired else j
-            continue
-        if kinds[i][0] == "row":
-            rows.append(kinds[i][1])
-        i += 1
+    for i, kind in enumerate(kinds):
+        if kind == "end":
+            break
+        if kind in ("labels", "row"):
+            rows.append(cells_of[i] + (cells_of[pairs[i]] if i in pairs else []))
     return rows
-
-
-def _is_unit(word: str) -> bool:
-    """A unit written alone (万平方米, %), as a 度量单位 cell holds it."""
-    quantity = unit_quantity(word)
-    return quantity is not None and quantity.text == "1" + word
 
 
 def _rows_of_stream(

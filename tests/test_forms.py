@@ -35,20 +35,14 @@ KNOWN_GAPS = {
     "test_fact_evidence_is_the_form_cell": {
         "A-provincial.6-pdf-flattened",
         "C-basic-data.6-pdf-flattened",
-        "D-newer.7-values-apart",
-        "D-older.7-values-apart",
         "E-expenditure.6-pdf-flattened",
         "E-expenditure.7-values-apart",
     },
     "test_facts": {
-        "A-national.7-values-apart",
         "A-provincial.6-pdf-flattened",
         "B-national.5-fused",
-        "B-national.7-values-apart",
         "C-basic-data.6-pdf-flattened",
         "C-basic-data.7-values-apart",
-        "D-newer.7-values-apart",
-        "D-older.7-values-apart",
         "E-expenditure.6-pdf-flattened",
         "E-expenditure.7-values-apart",
         "E-income-expenditure.7-values-apart",
@@ -70,12 +64,6 @@ KNOWN_GAPS = {
         "D-older.3-lines",
         "D-older.7-values-apart",
         "E-expenditure.6-pdf-flattened",
-    },
-    "test_total_score_and_department": {
-        "A-national.7-values-apart",
-        "B-national.7-values-apart",
-        "D-newer.7-values-apart",
-        "D-older.7-values-apart",
     },
 }
 
