@@ -322,26 +322,31 @@ def _read_row(segment: str, start: int, roles: list[str]) -> Optional[dict[str, 
     return None
 
 
-_VALUE_LINE = regex.compile(r"[ \t|\d.,%—\-－/]*\d[ \t|\d.,%—\-－/]*")
-
-
 def _values_apart(text: str, spans: list[tuple[int, int]], start: int, end: int) -> dict[int, tuple[int, str]]:
     """Rows whose values left their labels (FORMS.md rendering 7: labels of a few rows, then a line of bare
-    values for each): label start -> (start, text) of its values, paired in order. A label ending in a colon
+    values for each, paired by rank): label start -> (start, text) of its values. A label ending in a colon
     (按收入性质分：) heads a group and has no values."""
-    pending: list[int] = []
-    found: dict[int, tuple[int, str]] = {}
     offset = text.rfind("\n", 0, start) + 1
+    kinds: list[str] = []
+    lines: list[tuple[int, str, Optional[int]]] = []
     for line in text[offset:end].split("\n"):
         line_start, offset = offset, offset + len(line) + 1
+        if not line.strip():
+            continue
         label = next((s for s, e in reversed(spans) if line_start <= s < line_start + len(line)), None)
-        if label is not None:
-            rest = text[next(e for s, e in spans if s == label) : line_start + len(line)]
-            if not regex.search(r"\d", rest) and not rest.strip().endswith(("：", ":")):
-                pending.append(label)
-        elif pending and _VALUE_LINE.fullmatch(line) and len(line.replace("|", " ").split()) > 1:  # a row, not a cell
-            found[pending.pop(0)] = (line_start, line)
-    return found
+        rest = text[next(e for s, e in spans if s == label) : line_start + len(line)] if label is not None else ""
+        if label is not None and rest.strip().endswith(("：", ":")):
+            continue  # 按收入性质分：heads the labels after it
+        if label is not None and not regex.search(r"\d", rest):
+            kinds.append("labels")
+        elif (
+            label is None and len(line.replace("|", " ").split()) > 1 and is_values_line(line.replace("|", " ").split())
+        ):
+            kinds.append("values")  # a row of values, not a cell
+        else:
+            kinds.append("row")
+        lines.append((line_start, line, label))
+    return {cast(int, lines[i][2]): (lines[j][0], lines[j][1]) for i, j in paired_by_rank(kinds).items()}
 
 
 def _header_unit(text: str, start: int, end: int) -> Optional[Quantity]:
