@@ -487,6 +487,46 @@ def _weight_in_name() -> regex.Pattern:
     return regex.compile(_rules()["table"]["weight_in_name"])
 
 
+def _segments(text: str, start: int, stop: int) -> list[tuple[str, int]]:
+    """The cells of text[start:stop] where nothing separates them but the change from words to a number
+    (投入20目标设定8绩效目标合理性4...): runs of digits and runs of anything else, each line apart."""
+    return [
+        (m.group(), start + m.start())
+        for m in regex.finditer(r"\d+(?:\.\d+)?|[^\d\s|]+(?:[^\S\n]+[^\d\s|]+)*", text[start:stop])
+    ]
+
+
+def _weighted_group_rows(cells: list[tuple[str, int]], roles: list[str], width: int) -> list[list[tuple[str, int]]]:
+    """Rows of an indicator table whose groups have weight columns of their own (一级指标 | 分值 | 二级指标 | 分值 |
+    三级指标 | 分值 | 评分标准 | 得分), from its cells in order with nothing marking where a row starts: the
+    weights of a group's children add up to the group's (FORMS.md D), so a row opens a group exactly when the
+    one before is used up. Reading stops where the cells do not fit."""
+    levels = [r for r in ("category", "subcategory") if f"{r}_weight" in roles]
+    left: dict[str, Decimal] = dict.fromkeys(levels, Decimal(0))  # weight not yet given to children
+    rows: list[list[tuple[str, int]]] = []
+    i = 0
+    while levels and i < len(cells):
+        # the groups to open: the outermost whose weight, and all its inner groups' weights, are used up
+        opening = levels[next((n for n in range(len(levels)) if not any(left[v] for v in levels[n:])), len(levels)) :]
+        row = cells[i : i + 2 * len(opening) + 1 + width]
+        if len(row) < 2 * len(opening) + 2:
+            break
+        weights = [row[2 * n + 1][0] for n in range(len(opening) + 1)]
+        if not all(_BARE_NUMBER.fullmatch(w) for w in weights):
+            break
+        for level, weight in zip(opening + [None], map(Decimal, weights)):
+            parent = levels[levels.index(level) - 1] if level in levels[1:] else levels[-1] if level is None else None
+            if parent is not None:
+                left[parent] -= weight
+            if level is not None:
+                left[level] = weight
+        if any(v < 0 for v in left.values()) or len(row) < 2 * len(opening) + 1 + width:
+            break
+        rows.append(row)
+        i += len(row)
+    return rows
+
+
 def _is_group_word(cell: str) -> bool:
     """A category or sub-category cell (产出指标(50分), 数量指标, or a group named freely with its weight in
     brackets: 目标设定(6分), FORMS.md D), which stands before an indicator's name."""
@@ -730,6 +770,10 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
             if width and len(run_on) > 2 * width
             else _text_rows(text, line_start, len(values), ends, rules["max_lines"], one_per_line, group_weights)
         )
+        if group_weights and (one_per_line or not any(_BARE_NUMBER.fullmatch(c) for row in rows for c, _ in row[1:])):
+            # one cell per line or fused: rows cut by the weights (FORMS.md D, older framework)
+            stop = _table_end(text, header_end, headers[n + 1 :])
+            rows = _weighted_group_rows(_segments(text, line_start, stop), roles, len(values))
         # a table fused rows and all runs on after its header on the same line (rendering 5 without line breaks)
         fused = len(quantities.between(header_end, line_end)) >= 2
         if fused and not any(_BARE_NUMBER.fullmatch(cell) for row in rows for cell, _ in row):

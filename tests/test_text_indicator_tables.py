@@ -140,3 +140,43 @@ def test_labels_apart_from_values(text, expected):
         for i in report.evaluation.indicators
     ]
     assert got == expected
+
+
+OLDER = "一级指标分值二级指标分值三级指标分值评分标准得分\n"
+WEIGHTED_GROUPS = [
+    # group weights in columns of their own, fused: a row opens a group exactly when the one before is used up
+    (
+        DEPARTMENT
+        + OLDER
+        + "投入20目标设定8绩效目标合理性4依据充分4\n绩效指标明确性4指标清晰3\n预算配置12在职人员控制率6控制在编制以内6\n"
+        + "三公经费变动率6较上年下降5\n总分10093\n",
+        [
+            ("绩效目标合理性", "投入", "目标设定", D(4), D(4)),
+            ("绩效指标明确性", "投入", "目标设定", D(4), D(3)),
+            ("在职人员控制率", "投入", "预算配置", D(6), D(6)),
+            ("三公经费变动率", "投入", "预算配置", D(6), D(5)),
+        ],
+    ),
+    # one cell per line, the same rule
+    (
+        DEPARTMENT
+        + "一级指标\n分值\n二级指标\n分值\n三级指标\n分值\n评分标准\n得分\n"
+        + "投入\n20\n目标设定\n8\n绩效目标合理性\n4\n依据充分\n4\n绩效指标明确性\n4\n指标清晰\n3\n总分\n100\n",
+        [
+            ("绩效目标合理性", "投入", "目标设定", D(4), D(4)),
+            ("绩效指标明确性", "投入", "目标设定", D(4), D(3)),
+        ],
+    ),
+    # children heavier than their group (5 + 4 > 8): reading stops where the weights stop adding up
+    (
+        DEPARTMENT + OLDER + "投入20目标设定8绩效目标合理性5依据充分4\n绩效指标明确性4指标清晰3\n",
+        [("绩效目标合理性", "投入", "目标设定", D(5), D(4))],
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", WEIGHTED_GROUPS)
+def test_weighted_groups(text, expected):
+    report = extractor.extract_text(text)
+    got = [(i.name, i.category, i.subcategory, i.weight, i.score) for i in report.evaluation.indicators]
+    assert got == expected
