@@ -404,24 +404,26 @@ def _is_header_line(line: str) -> bool:
 
 
 def _text_rows(
-    text: str, start: int, width: int, ends: tuple[str, ...], max_lines: int, one_per_line: bool, group_weights: bool
+    text: str, start: int, roles: list[str], ends: tuple[str, ...], max_lines: int, one_per_line: bool
 ) -> list[list[tuple[str, int]]]:
-    """The rows after a text header. A row is a line of cells, or, where the header stood one cell per line
-    (FORMS.md rendering 3), the cells of `width` lines after the name: empty lines and lone '|' are empty cells."""
+    """The rows after a text header of `roles`. A row is a line of cells, or, where the header stood one cell
+    per line (FORMS.md rendering 3), the name's line and one line per value column after it: empty lines and
+    lone '|' are empty cells."""
     lines, offset = [], start
     for line in text[start:].split("\n")[:max_lines]:
         lines.append((line, offset))
         offset += len(line) + 1
     if not one_per_line:
-        return _line_rows(lines, ends)
+        return _line_rows(lines, ends, roles)
     stream = []
     for line, at in lines:
         cell = line.strip().rstrip("|").strip()
         stream.append((cell, at + line.index(cell) if cell else at))
-    return _rows_of_stream(stream, width, ends, group_weights)
+    width = len(roles) - roles.index("name") - 1
+    return _rows_of_stream(stream, width, ends, any(r.endswith("_weight") for r in roles))
 
 
-def _line_rows(lines: list[tuple[str, int]], ends: tuple[str, ...]) -> list[list[tuple[str, int]]]:
+def _line_rows(lines: list[tuple[str, int]], ends: tuple[str, ...], roles: list[str]) -> list[list[tuple[str, int]]]:
     """Rows of a table a line each, up to its total row. Lines of labels (no digit but a group's weight) take
     the values lines paired with them by rank (FORMS.md rendering 7), the total row's label included; a label
     line left unpaired is a row as it stands, and a values line that no label takes names nothing."""
@@ -449,8 +451,27 @@ def _line_rows(lines: list[tuple[str, int]], ends: tuple[str, ...]) -> list[list
         if kind == "end":
             break
         if kind in ("labels", "row"):
-            rows.append(cells_of[i] + (cells_of[pairs[i]] if i in pairs else []))
+            rows.append(_merged(cells_of[i], cells_of[pairs[i]], roles) if i in pairs else cells_of[i])
     return rows
+
+
+_LABEL_ROLES = ("category", "subcategory", "name", "criteria", "deviation_reason")
+
+
+def _merged(labels: list[tuple[str, int]], values: list[tuple[str, int]], roles: list[str]) -> list[tuple[str, int]]:
+    """A label line and the values line paired with it, as one row. Where groups have weight columns of their
+    own (投入 目标设定 指标 标准 | 20 8 4 4), the values count says how many groups the row opens, and the cells
+    go back into the header's order; otherwise the values follow the labels."""
+    if not any(r.endswith("_weight") for r in roles):
+        return labels + values
+    for first in range(len(roles)):
+        suffix = roles[first:]
+        value_roles = [r for r in suffix if r not in _LABEL_ROLES]
+        label_roles = [r for r in suffix if r in _LABEL_ROLES]
+        if len(value_roles) == len(values) and suffix[0] in _LABEL_ROLES and len(labels) <= len(label_roles):
+            cells = dict(zip(label_roles, labels)) | dict(zip(value_roles, values))
+            return [cells[r] for r in suffix if r in cells]
+    return labels + values
 
 
 def _rows_of_stream(
@@ -768,7 +789,7 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
         rows = (
             _rows_of_stream(run_on, width, ends, group_weights)
             if width and len(run_on) > 2 * width
-            else _text_rows(text, line_start, len(values), ends, rules["max_lines"], one_per_line, group_weights)
+            else _text_rows(text, line_start, roles, ends, rules["max_lines"], one_per_line)
         )
         if group_weights and (one_per_line or not any(_BARE_NUMBER.fullmatch(c) for row in rows for c, _ in row[1:])):
             # one cell per line or fused: rows cut by the weights (FORMS.md D, older framework)
@@ -857,7 +878,13 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
             row: dict = {"category": category, "subcategory": subcategory}
             numbers = [i for i, (t, _) in enumerate(rest) if _BARE_NUMBER.fullmatch(t)]
             numeric_roles = [r for r in values if r in ("weight", "score")]
-            if len(rest) == len(values):
+            by_kind = len(numbers) == len(numeric_roles) and len(rest) == len(values)
+            if by_kind and [values[i] for i in numbers] != numeric_roles:
+                # the numbers apart from the words (rendering 7: 指标 评价标准 | 3 3): each kind to its columns, in order
+                words = [c for i, c in enumerate(rest) if i not in numbers]
+                assigned = dict(zip(numeric_roles, [rest[i] for i in numbers]))
+                assigned |= dict(zip([v for v in values if v not in numeric_roles], words))
+            elif len(rest) == len(values):
                 assigned = dict(zip(values, rest))
             elif (
                 numeric_roles == ["weight", "score"]

@@ -27,7 +27,6 @@ KNOWN_GAPS = {
         "A-provincial.5-fused",
         "D-newer.6-pdf-flattened",
         "D-older.6-pdf-flattened",
-        "D-older.7-values-apart",
     },
     "test_fact_evidence_is_the_form_cell": {
         "A-provincial.6-pdf-flattened",
@@ -48,13 +47,10 @@ KNOWN_GAPS = {
         "A-provincial.5-fused",
         "A-provincial.6-pdf-flattened",
         "D-newer.7-values-apart",
-        "D-older.7-values-apart",
     },
     "test_one_table_matched_to_the_form": {
         "A-provincial.6-pdf-flattened",
         "C-basic-data.6-pdf-flattened",
-        "D-newer.7-values-apart",
-        "D-older.7-values-apart",
         "E-expenditure.6-pdf-flattened",
     },
 }
