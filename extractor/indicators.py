@@ -880,7 +880,7 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
             numeric_roles = [r for r in values if r in ("weight", "score")]
             by_kind = len(numbers) == len(numeric_roles) and len(rest) == len(values)
             if by_kind and [values[i] for i in numbers] != numeric_roles:
-                # the numbers apart from the words (rendering 7: 指标 评价标准 | 3 3): each kind to its columns, in order
+                # numbers apart from the words (rendering 7: 指标 评价标准 | 3 3): each kind to its columns in order
                 words = [c for i, c in enumerate(rest) if i not in numbers]
                 assigned = dict(zip(numeric_roles, [rest[i] for i in numbers]))
                 assigned |= dict(zip([v for v in values if v not in numeric_roles], words))
