@@ -196,6 +196,8 @@ def _runs(segment: str, start: int) -> list[tuple[str, int]]:
         run = m.group().rstrip(".,")  # 95. at a line's end: the number, then a full stop or a broken decimal
         if run and (run[0].isdigit() or run in rules.empty):
             found.append((run, start + m.start()))
+        elif run and all(c in rules.empty for c in run):
+            found += [(c, start + m.start() + i) for i, c in enumerate(run)]  # ——— fused: three empty cells
     return found
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from dataclasses import replace
 from decimal import Decimal
@@ -567,15 +568,15 @@ def _split_cells(line: str, offset: int) -> list[tuple[str, int]]:
     return cells
 
 
-def _weight_score_splits(run: str, limit: Decimal) -> list[tuple[str, str]]:
-    """The ways a run of digits splits into a weight then a score with score ≤ weight ≤ limit (FORMS.md
-    rendering 5: 得分 ≤ 分值, a child's weight within its parent's)."""
-    return [
-        (w, sc)
-        for i in range(1, len(run))
-        for w, sc in [(run[:i], run[i:])]
-        if _is_written_number(w) and _is_written_number(sc) and Decimal(sc) <= Decimal(w) <= limit
-    ]
+def _weight_score_splits(run: str, limit: Decimal, leading: int = 0) -> list[tuple[str, ...]]:
+    """The ways a run of digits splits into `leading` numbers, then a weight and a score, with score ≤ weight ≤
+    limit (FORMS.md rendering 5: 得分 ≤ 分值, a child's weight within its parent's)."""
+    found = []
+    for cuts in itertools.combinations(range(1, len(run)), leading + 1):
+        pieces = tuple(run[a:b] for a, b in zip((0, *cuts), (*cuts, len(run))))
+        if all(_is_written_number(p) for p in pieces) and Decimal(pieces[-1]) <= Decimal(pieces[-2]) <= limit:
+            found.append(pieces)
+    return found
 
 
 def _is_written_number(text: str) -> bool:
@@ -620,13 +621,30 @@ def _unfused(
     else:
         found = [q for q in quantities.between(name_start, end) if q.span[1] <= end]
         splits = _weight_score_splits(run.group(), limit)
-        if len(splits) != 1 or len(found) < 2 or found[-1].span[1] != end or found[-2].span[1] != found[-1].span[0]:
+        if len(found) >= 2 and found[-1].span[1] == end and found[-2].span[1] == found[-1].span[0]:
+            target, actual = (found[-2].text, found[-2].span[0]), (found[-1].text, found[-1].span[0])
+            name_end = found[-2].span[0]
+        elif found and "unit" in values[values.index("target") : values.index("actual")]:
+            # 指标性质 | 指标值 | 度量单位 | 完成值 (≥120万平方米1262018): the 指标值 cell is the number alone, the
+            # actual the run's first number
+            splits = [s[1:] for s in _weight_score_splits(run.group(), limit, leading=1)]
+            actual_digits = run.group()[: len(run.group()) - sum(map(len, splits[0]))] if len(splits) == 1 else ""
+            number = regex.search(r"\d+(?:\.\d+)?", found[-1].text)
+            if number is None:
+                return None
+            target = (number.group(), found[-1].span[0] + number.start())
+            actual, name_end = (actual_digits, end), found[-1].span[0]
+            end += len(actual_digits)
+        else:
             return None
-        target, actual = found[-2], found[-1]
-        (weight_text, score), name_end = splits[0], target.span[0]
+        if len(splits) != 1:
+            return None
+        weight_text, score = splits[0]
+        while name_end > name_start and text[name_end - 1 - start] in "=＝≥≤<>":
+            name_end -= 1  # 指标性质 written before the 指标值: = 100%
         cells |= {
-            "target": (target.text, target.span[0]),
-            "actual": (actual.text, actual.span[0]),
+            "target": target,
+            "actual": actual,
             "weight": (weight_text, end),
             "score": (score, end + len(weight_text)),
         }

@@ -180,3 +180,30 @@ def test_weighted_groups(text, expected):
     report = extractor.extract_text(text)
     got = [(i.name, i.category, i.subcategory, i.weight, i.score) for i in report.evaluation.indicators]
     assert got == expected
+
+
+PROVINCIAL_A = "一级指标二级指标三级指标指标性质指标值度量单位完成值权重得分未完成原因分析\n"
+UNIT_COLUMNS = [
+    # 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 fused: the run after the unit is actual, weight, score
+    (
+        PROJECT
+        + PROVINCIAL_A
+        + "产出指标(50分)数量指标道路清扫保洁面积≥120万平方米1262018\n质量指标垃圾清运及时率=100%951514\n",
+        [
+            ("道路清扫保洁面积", D(20), D(18), "120", "126"),
+            ("垃圾清运及时率", D(15), D(14), "100", "95"),
+        ],
+    ),
+    # with no category weight to bound it, 9988 is 99 | 8 | 8 or 9 | 98 | 8: unread
+    (PROJECT + PROVINCIAL_A + "产出指标数量指标道路清扫保洁面积≥120万平方米9988\n", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", UNIT_COLUMNS)
+def test_unit_columns_fused(text, expected):
+    report = extractor.extract_text(text)
+    got = [
+        (i.name, i.weight, i.score, i.target.text if i.target else None, i.actual.text if i.actual else None)
+        for i in report.evaluation.indicators
+    ]
+    assert got == expected
