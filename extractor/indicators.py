@@ -685,6 +685,8 @@ def _fused_rows(
         row_start = last.span[1]
         if m := flag.match(between):
             between, at = between[m.end() :], at + m.end()
+        if not _group_cells(between, at) and (cell := _group_cell_start(between)):
+            between, at = between[cell:], at + cell  # the row before ended in words (its 偏差原因): not a name
         groups = _group_cells(between, at)
         for word, _ in groups:
             if weight_in_name.sub("", word) in rules["categories"]:
@@ -700,6 +702,15 @@ def _fused_rows(
         cells = dict.fromkeys(values, ("", last.span[0])) | read
         rows.append(groups + [(name, at + between.index(name, prefix))] + [cells[v] for v in values])
     return [row for row in rows if row]
+
+
+def _group_cell_start(text: str) -> Optional[int]:
+    """Where the first group cell of the national framework (a category or sub-category word ending in 指标)
+    starts inside `text`, if one does."""
+    rules = _rules()["text_table"]
+    words = [w for w in rules["categories"] + rules["subcategories"] if w.endswith("指标")]
+    found = regex.search("|".join(map(regex.escape, words)), text)
+    return found.start() if found and found.start() > 0 else None
 
 
 def _fused_values(run: list[Quantity], values: list[str], limit: Decimal) -> Optional[dict[str, tuple[str, int]]]:

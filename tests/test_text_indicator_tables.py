@@ -207,3 +207,18 @@ def test_unit_columns_fused(text, expected):
         for i in report.evaluation.indicators
     ]
     assert got == expected
+
+
+def test_fused_row_after_a_deviation_reason():
+    """A run-on table whose rows end in words (偏差原因): the next row's name starts at its group words."""
+    text = (
+        PROJECT
+        + "一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施"
+        + "产出指标数量指标培训人次≥500人次526人次2020无偏差质量指标培训合格率≥90%95%1515无"
+    )
+    report = extractor.extract_text(text)
+    got = [(i.name, i.category, i.subcategory, i.weight, i.score) for i in report.evaluation.indicators]
+    assert got == [
+        ("培训人次", "产出指标", "数量指标", D(20), D(20)),
+        ("培训合格率", "产出指标", "质量指标", D(15), D(15)),
+    ]
