@@ -9,6 +9,8 @@ from functools import cache
 from importlib import metadata
 from typing import Iterator, Optional
 
+import regex
+
 # Official names are 2 to 10 characters long (县 ... 克孜勒苏柯尔克孜自治州).
 _LENGTHS = range(10, 1, -1)
 
@@ -71,12 +73,19 @@ def region_prefix(name: str) -> Optional[str]:
 
 
 def division_mentions(text: str) -> Iterator[tuple[int, str]]:
-    """(position, name) of every official division name in `text`, left to right, longest at each place."""
+    """(position, name) of every official division name in `text`, left to right, longest at each place.
+    Names are looked up back from the few characters they can end with (省 市 区 县 ...)."""
+    divisions = _divisions()
+    _, last = _first_and_last_characters()
+    longest: dict[int, str] = {}
+    for m in regex.finditer(f"[{regex.escape(''.join(last))}]", text):
+        end = m.end()
+        for n in _LENGTHS:
+            name = text[end - n : end] if end >= n else ""
+            if name in divisions and len(name) > len(longest.get(end - n, "")):
+                longest[end - n] = name
     position = 0
-    while position < len(text):
-        found = _name_at(text, position)
-        if found:
-            yield position, found
-            position += len(found)
-        else:
-            position += 1
+    for start in sorted(longest):
+        if start >= position:
+            yield start, longest[start]
+            position = start + len(longest[start])

@@ -268,7 +268,8 @@ def _direct_field(q: Quantity, label: str) -> Optional[str]:
     """The field a label names outright (人员编制, 自评得分) for a quantity of its kind: None when it names none,
     "" when it names one the quantity cannot be (a total score above 100, 用车 0 辆 as staff)."""
     vocab = _vocabulary()
-    direct = patterns.nearest(label, [e for e in _direct_of_kind(q.kind) if not any(u in label for u in e[3])])
+    entries = _direct_of_kind(q.kind)
+    direct = patterns.nearest(label, [e for e in entries if not e[3] or not any(u in label for u in e[3])])
     if direct is None:
         return None
     if q.value is not None and q.value > vocab.direct_max.get(direct[1], q.value):
