@@ -83,12 +83,20 @@ def _first_quantity(quantities: _Quantities, start: int, end: int) -> Optional[Q
 
 
 def categories_from_headings(document: Document, sections: list[Section], quantities: _Quantities) -> list[Category]:
-    """Headings that state a weight and a score: (二)产出指标(分值50分，得50分，未扣分)."""
+    """Headings that state a weight and a score, (二)产出指标(分值50分，得50分，未扣分), and headings that are a
+    group of the framework with its weight in brackets, 1.产出指标（50分）."""
     rules = _rules()["category_heading"]
+    text_table = _rules()["text_table"]
     table = {k: rules[k] for k in _NUMERIC}
     found = []
     for section in sections:
         start, end = section.heading_span
+        word = section.title.strip()
+        weighted = _weight_in_name().match(document.text, start + document.text[start:end].find(word) + len(word))
+        if weighted is not None and (word in text_table["categories"] or word in text_table["subcategories"]):
+            level = 1 if word in text_table["categories"] else 2
+            found.append(Category(id="", name=word, level=level, span=(start, end), weight=Decimal(weighted.group(1))))
+            continue
         values: dict[str, Decimal] = {}
         for q in _numbers(quantities, start, end):
             role = _role_of_label(q.label, table)
@@ -104,10 +112,10 @@ def categories_from_headings(document: Document, sections: list[Section], quanti
 
 
 def _category_at(sections: list[Section], categories: list[Category], position: int) -> Optional[str]:
-    holding = [
-        s for s in sections if s.span[0] <= position < s.span[1] and any(c.span == s.heading_span for c in categories)
-    ]
-    return max(holding, key=lambda s: s.level).title if holding else None
+    """The name of the category whose heading opens the innermost section holding `position`."""
+    by_heading = {c.span: c.name for c in categories}
+    holding = [s for s in sections if s.span[0] <= position < s.span[1] and s.heading_span in by_heading]
+    return by_heading[max(holding, key=lambda s: s.level).heading_span] if holding else None
 
 
 def _prose_indicator(document: Document, block: Block, quantities: _Quantities) -> Optional[dict]:
@@ -121,6 +129,11 @@ def _prose_indicator(document: Document, block: Block, quantities: _Quantities) 
     name = line[body : labels[0][1]].strip(" ，,：:；;\t")
     if not name or len(name) > _rules()["prose"]["max_name_length"]:
         return None
+    groups: dict[str, str] = {}
+    if split := regex.fullmatch(r"([^：:]+)[：:]\s*(.+)", name):  # 数量指标：培训人次
+        for level in ("category", "subcategory"):
+            if split.group(1).strip() in _rules()["text_table"][f"{level.replace('category', 'categories')}"]:
+                groups, name = {level: split.group(1).strip()}, split.group(2).strip()
     value_ends = _rules()["prose"]["value_ends"]
     fields: dict = {}
     for role, _, label_end in labels:
@@ -138,7 +151,7 @@ def _prose_indicator(document: Document, block: Block, quantities: _Quantities) 
         number_role = _role_of_label(q.label, table)
         if number_role and number_role not in fields:
             fields[number_role] = q.value
-    return {"name": name, "number": number, "span": (start, end), **fields}
+    return {"name": name, "number": number, "span": (start, end), **groups, **fields}
 
 
 def _role_of_header(text: str) -> Optional[str]:

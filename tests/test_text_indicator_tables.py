@@ -222,3 +222,47 @@ def test_fused_row_after_a_deviation_reason():
         ("培训人次", "产出指标", "数量指标", D(20), D(20)),
         ("培训合格率", "产出指标", "质量指标", D(15), D(15)),
     ]
+
+
+PROSE = [
+    # a numbered heading naming a framework group with its weight in brackets is that category; an item line
+    # that starts with a sub-category and a colon names it
+    (
+        PROJECT
+        + "三、绩效指标完成情况\n1.产出指标（50分）\n"
+        + "（1）数量指标：培训人次，年度指标值500人次，实际完成值526人次，分值20分，得分20分。\n"
+        + "（2）质量指标：培训合格率，目标值≥90%，实际完成95%，分值15分，得分15分。\n"
+        + "2.效益指标（30分）\n社会效益指标：带动农户增收户数，指标值200户，完成值236户，分值15分，得分13分。\n",
+        [("产出指标", 1, D(50)), ("效益指标", 1, D(30))],
+        [
+            ("培训人次", "产出指标", "数量指标", D(20), D(20), "500人次", "526人次"),
+            ("培训合格率", "产出指标", "质量指标", D(15), D(15), "≥90%", "95%"),
+            ("带动农户增收户数", "效益指标", "社会效益指标", D(15), D(13), "200户", "236户"),
+        ],
+    ),
+    # a colon after words that are no group keeps them in the name
+    (
+        PROJECT + "1、培训工作：培训人次，年度指标值500人次，实际完成值526人次，分值20分，得分20分。\n",
+        [],
+        [("培训工作：培训人次", None, None, D(20), D(20), "500人次", "526人次")],
+    ),
+]
+
+
+@pytest.mark.parametrize("text, categories, expected", PROSE)
+def test_prose_indicators(text, categories, expected):
+    report = extractor.extract_text(text)
+    assert [(c.name, c.level, c.weight) for c in report.evaluation.categories] == categories
+    got = [
+        (
+            i.name,
+            i.category,
+            i.subcategory,
+            i.weight,
+            i.score,
+            i.target.text if i.target else None,
+            i.actual.text if i.actual else None,
+        )
+        for i in report.evaluation.indicators
+    ]
+    assert got == expected
