@@ -225,7 +225,7 @@ def _field(
     ):
         return None, "clause"  # 部门预算项目支出: a budget; 政府性基金预算支出 (one compound) is spending
     when_column, words = vocab.adjusted_beside_initial
-    if ctx.column_header and measure[0] in words and when_column in ctx.sentence:
+    if (ctx.column_header or not ctx.in_table) and measure[0] in words and when_column in ctx.sentence:
         name = "adjusted"
     subject = patterns.nearest(ctx.label, vocab.subjects)
     if subject is not None and ctx.breakdown and default_subject.get(subject[1], subject[1]) == "total":

@@ -23,6 +23,16 @@ FACTS = [
     ),
     # ... only when the label line ends with what it names: an indicator's name and its weight are no staff
     (DEPARTMENT + "三级指标\n分值\n在职人员控制率\n4\n退休人员经费保障率\n2.5\n", []),
+    # 全年预算数 after 年初预算 in one sentence is the adjusted budget, as in the form's columns (FORMS.md A)
+    (
+        PROJECT + "该项目年初预算资金50万元，全年预算数60万元，全年执行数48.5万元，执行率80.83%。",
+        [
+            ("budget.total.planned", D("500000"), "50万元", "clause"),
+            ("budget.total.adjusted", D("600000"), "60万元", "clause"),
+            ("budget.total.actual", D("485000.0"), "48.5万元", "clause"),
+            ("budget.total.execution_rate", D("80.83"), "80.83%", "clause"),
+        ],
+    ),
     # 已使用 is spending; in a project report, the project's own
     (
         PROJECT + "截至2023年12月31日，资金已使用2.00万元，结余0万元。",
