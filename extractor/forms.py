@@ -659,9 +659,25 @@ def _final_accounts(text: str, squeezed: Squeezed, reading: FormReading) -> None
         unit = _header_unit(text, max(0, m.start() - 400), m.start())
         if not first or unit is None or regex.match(r"\s*(万元|元|亿元|%)", text[m.end() + first.end(1) :]):
             continue  # a figure with its own unit is prose, read by the clause rules
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line = text[line_start : text.find("\n", m.end()) if "\n" in text[m.end() :] else len(text)]
         cell = _cell(first.group(1), m.end() + first.start(1))
+        row_span = (m.start(), m.end() + first.end(1))
+        if "\n" in segment[: first.start(1)] and line.strip(" |\t") != m.group():
+            # the label shares its line and its value is on a later one: values apart (rendering 7), the values
+            # line paired with the label line by rank holds it at the label's place
+            apart = _values_line_by_rank(text, m.start())
+            labels, place = line.split(), len(text[line_start : m.start()].split())
+            values = [v for v in regex.finditer(r"\S+", apart[1])] if apart else []
+            if not apart or len(values) != len(labels) or labels[place] != m.group():
+                continue
+            cell = _cell(values[place].group(), apart[0] + values[place].start())
+            if cell is None or cell.value is None:
+                continue
+            reading.rows.append((cell.start, cell.start + len(cell.text)))
+            row_span = (m.start(), m.end())
         assert cell is not None  # first.group(1) is a number
-        reading.rows.append((m.start(), m.end() + first.end(1)))
+        reading.rows.append(row_span)
         _money_fact(
             reading,
             cell,

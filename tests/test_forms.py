@@ -39,7 +39,6 @@ KNOWN_GAPS = {
         "C-basic-data.7-values-apart",
         "E-expenditure.6-pdf-flattened",
         "E-expenditure.7-values-apart",
-        "E-income-expenditure.7-values-apart",
     },
     "test_indicators": {
         "A-provincial.6-pdf-flattened",
