@@ -578,15 +578,24 @@ def _year_columns(text: str, squeezed: Squeezed, reading: FormReading, fiscal_ye
             rows=[],
         )
         one_per_line = text.count("\n", start, end) >= len(roles) - 1
-        for line_start, line in _row_lines(text, text.find("\n", end) + 1, len(roles) if one_per_line else 0):
-            label = regex.match(r"\s*(?:\d{1,2}\s*[、.．])?\s*([^\d|\t]*?)[\s|\t]*(?=\d)", line)
+        lines = list(_row_lines(text, text.find("\n", end) + 1, len(roles) if one_per_line else 0))
+        apart = _labels_apart(lines)
+        taken = {at for at, _ in apart.values()}
+        for line_start, line in lines:
+            if line_start in taken:
+                continue  # a values line that a label line above took
+            if line_start in apart:
+                label = regex.match(r"\s*(?:\d{1,2}\s*[、.．])?\s*([^\d|\t]*?)[\s|\t]*$", line)
+                values_at, segment = apart[line_start]
+            else:
+                label = regex.match(r"\s*(?:\d{1,2}\s*[、.．])?\s*([^\d|\t]*?)[\s|\t]*(?=\d)", line)
+                values_at = line_start + label.end() if label else 0
+                segment = text[values_at : line_start + len(line)]
             if not label or not label.group(1).strip():
                 break
             name = label.group(1).strip(" :：")
-            values_at = line_start + label.end()
-            segment = text[values_at : line_start + len(line)]
             cells = _read_row(segment, values_at, roles)
-            row_span = (line_start + label.start(1), line_start + len(line))
+            row_span = (line_start + label.start(1), values_at + len(segment))
             reading.rows.append(row_span)
             table.span = (table.span[0], row_span[1])
             if cells is None or len(cells) < len(roles):
@@ -610,6 +619,25 @@ def _year_columns(text: str, squeezed: Squeezed, reading: FormReading, fiscal_ye
                     Evidence(kind="form_cell", form="C", row=name, column=run[roles.index(role)].group()),
                 )
         reading.tables.append(table)
+
+
+def _labels_apart(lines: list[tuple[int, str]]) -> dict[int, tuple[int, str]]:
+    """Row label lines whose values stand apart (FORMS.md rendering 7), up to the first line that is neither
+    labels nor values: label line start -> (start, text) of the values line paired with it by rank."""
+    kinds: list[str] = []
+    for _, line in lines:
+        cells = line.replace("|", " ").split()
+        if not cells:
+            kinds.append("blank")
+        elif is_values_line(cells):
+            kinds.append("values")
+        elif not regex.search(r"\d", regex.sub(r"^\s*\d{1,2}\s*[、.．]", "", line)):
+            kinds.append("labels")
+        else:
+            break
+    kept = [i for i, kind in enumerate(kinds) if kind != "blank"]
+    pairs = paired_by_rank([kinds[i] for i in kept])
+    return {lines[kept[i]][0]: lines[kept[j]] for i, j in pairs.items()}
 
 
 def _row_lines(text: str, offset: int, width: int) -> Iterator[tuple[int, str]]:

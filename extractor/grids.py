@@ -13,12 +13,21 @@ from .quantities import unit_quantity
 _FRAGMENT = regex.compile(r"[^\s\d|]{1,8}")
 # a cell of a values line: a number with its comparison and unit (≥500人次, 95.00%, 10), a comparison alone, or
 # a dash; a unit alone (万平方米, when 指标值 and 度量单位 are columns of their own) is a value cell as well
-_VALUE_CELL = regex.compile(r"[≥≤<>=＞＜]?\s*-?\d[\d.,]*\s*\S{0,5}|[≥≤<>=＞＜]|[—–-]+|/")
+_NUMBER_CELL = regex.compile(r"[≥≤<>=＞＜]?\s*-?\d[\d.,]*%?\s*[(（]?(?P<unit>[^\s\d()（）]*)[)）]?")
+_MARK_CELL = regex.compile(r"[≥≤<>=＞＜]|[—–-]+|/")
 
 
 def is_values_line(cells: list[str]) -> bool:
-    """A line whose cells are all values (FORMS.md rendering 7: the numbers of a row that left its label)."""
-    return bool(cells) and all(_VALUE_CELL.fullmatch(c) or _is_unit(c) for c in cells)
+    """A line whose cells are all values (FORMS.md rendering 7: the numbers of a row that left its label); a
+    number followed by words that are no unit (2、出国经费) is a label."""
+    return bool(cells) and all(_is_value_cell(c) for c in cells)
+
+
+def _is_value_cell(cell: str) -> bool:
+    number = _NUMBER_CELL.fullmatch(cell)
+    if number is not None:
+        return not number.group("unit") or _is_unit(number.group("unit"))
+    return bool(_MARK_CELL.fullmatch(cell)) or _is_unit(cell)
 
 
 def _is_unit(word: str) -> bool:

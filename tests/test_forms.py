@@ -36,7 +36,6 @@ KNOWN_GAPS = {
     "test_facts": {
         "A-provincial.6-pdf-flattened",
         "C-basic-data.6-pdf-flattened",
-        "C-basic-data.7-values-apart",
         "E-expenditure.6-pdf-flattened",
         "E-expenditure.7-values-apart",
     },
