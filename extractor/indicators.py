@@ -818,6 +818,7 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
             continue
         values = roles[roles.index("name") + 1 :]
         leaf_cells = 1 + len(values)
+        first_row, first_category = len(found), len(categories)
         groups = [r for r in roles[: roles.index("name")] if r in ("category", "subcategory")]
         line_end = text.find("\n", header_end) if "\n" in text[header_end:] else len(text)
         line_start = line_end + 1
@@ -875,6 +876,12 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
                     pass
                 elif word in subcategory_words:
                     subcategory = word
+                elif m and word and len(cells) == 1 and category is not None and word not in rules["block_titles"]:
+                    # a group named freely with its weight on a line of its own, inside a category (a merged cell
+                    # a flattened PDF printed apart from its rows: 预算配置(9分))
+                    subcategory = word
+                    span = (cells[0][1], cells[0][1] + len(cells[0][0]))
+                    categories.append(Category(id="", name=word, level=2, weight=Decimal(m.group(1)), span=span))
                 elif (
                     m
                     and word
@@ -959,7 +966,54 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
                     row[role] = IndicatorValue(text=cell_text, quantity=q.id if q else None)
             row["span"] = (name_start, name_start + len(name))
             found.append(row)
+        _regrouped_by_weights(found[first_row:], categories[first_category:])
     return found, categories
+
+
+def _regrouped_by_weights(rows: list[dict], groups: list[Category]) -> None:
+    """Where every group of a table states its weight and every row has one, the groups are the runs of rows
+    whose weights add up to theirs, in order (FORMS.md D): this places a group cell that a flattened PDF left
+    in the middle of its rows (rendering 6). Categories of the framework's vocabulary are the outer groups;
+    nothing changes unless both levels partition exactly."""
+    outer_words = set(_rules()["text_table"]["categories"])
+    outer = [g for g in groups if g.name in outer_words]
+    inner = [g for g in groups if g.name not in outer_words]
+    if not rows or not groups or any(r.get("weight") is None for r in rows) or any(g.weight is None for g in groups):
+        return
+    leaves = [cast(Decimal, r["weight"]) for r in rows]
+    weights = {"inner": [cast(Decimal, g.weight) for g in inner], "outer": [cast(Decimal, g.weight) for g in outer]}
+    none: list[Optional[int]] = [None] * len(rows)
+    inner_of_leaf: Optional[list] = _partition(leaves, weights["inner"]) if inner else none
+    if inner_of_leaf is None:
+        return
+    outer_of_leaf: Optional[list] = none
+    if outer and inner:
+        outer_of_inner = _partition(weights["inner"], weights["outer"])
+        outer_of_leaf = [outer_of_inner[i] for i in inner_of_leaf] if outer_of_inner is not None else None
+    elif outer:
+        outer_of_leaf = _partition(leaves, weights["outer"])
+    if outer_of_leaf is None:
+        return
+    for row, o, i in zip(rows, outer_of_leaf, inner_of_leaf):
+        row["category"] = outer[o].name if o is not None else row.get("category")
+        row["subcategory"] = inner[i].name if i is not None else row.get("subcategory")
+    for g in inner:
+        g.level = 2
+
+
+def _partition(weights: list[Decimal], totals: list[Decimal]) -> Optional[list[int]]:
+    """For each weight, the index of the total whose run it belongs to, where the weights cut in order into
+    runs adding up to the totals exactly; None where they do not."""
+    owners, at = [], 0
+    for index, total in enumerate(totals):
+        run = Decimal(0)
+        while at < len(weights) and run < total:
+            run += weights[at]
+            owners.append(index)
+            at += 1
+        if run != total:
+            return None
+    return owners if at == len(weights) else None
 
 
 def read_indicators(
@@ -990,6 +1044,12 @@ def read_indicators(
     for i, row in enumerate(sorted(rows, key=lambda r: r["span"][0]), 1):
         row.setdefault("category", _category_at(sections, categories, row["span"][0]))
         indicators.append(Indicator(id=f"i{i}", **row))
-    categories.sort(key=lambda c: c.span[0])
+    # a group stands before its first indicator, outer before inner, wherever its cell was printed (rendering 6)
+    first_row: dict[tuple[int, str], int] = {}
+    for indicator in indicators:
+        for level, name in ((1, indicator.category), (2, indicator.subcategory)):
+            if name is not None:
+                first_row.setdefault((level, name), indicator.span[0])
+    categories.sort(key=lambda c: (first_row.get((c.level, c.name), c.span[0]), c.level))
     categories = [c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(categories, 1)]
     return categories, indicators

@@ -24,7 +24,6 @@ FUSED = next(r for r in RENDERINGS if r.number == 5)
 # 总分 row of rendering 7, and the wrapped headers of the provincial A, C and E forms (6).
 KNOWN_GAPS = {
     "test_categories_with_stated_weights": {
-        "D-newer.6-pdf-flattened",
         "D-older.6-pdf-flattened",
     },
     "test_fact_evidence_is_the_form_cell": {

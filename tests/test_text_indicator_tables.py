@@ -266,3 +266,43 @@ def test_prose_indicators(text, categories, expected):
         for i in report.evaluation.indicators
     ]
     assert got == expected
+
+
+FLOATING = "一级指标 二级指标 三级指标 分值 评价标准 得分\n"
+FLOATING_GROUPS = [
+    # a flattened PDF prints a merged group cell in the middle of its rows (rendering 6): the weights place it
+    (
+        DEPARTMENT
+        + FLOATING
+        + "目标设定(6分) 绩效目标合理性 3 目标相符 3\n绩效指标明确性 3 指标细化 2\n决策(15分)\n"
+        + "在职人员控制率 4 控制在编制以内 4\n预算配置(9分)\n三公经费变动率 5 较上年下降 5\n",
+        [("决策", 1, D(15)), ("目标设定", 2, D(6)), ("预算配置", 2, D(9))],
+        [
+            ("绩效目标合理性", "决策", "目标设定"),
+            ("绩效指标明确性", "决策", "目标设定"),
+            ("在职人员控制率", "决策", "预算配置"),
+            ("三公经费变动率", "决策", "预算配置"),
+        ],
+    ),
+    # weights that do not add up to the groups' leave the groups where the lines put them
+    (
+        DEPARTMENT
+        + FLOATING
+        + "目标设定(6分) 绩效目标合理性 3 目标相符 3\n绩效指标明确性 4 指标细化 2\n决策(15分)\n"
+        + "在职人员控制率 4 控制在编制以内 4\n预算配置(9分)\n三公经费变动率 5 较上年下降 5\n",
+        [("目标设定", 1, D(6)), ("决策", 1, D(15)), ("预算配置", 2, D(9))],
+        [
+            ("绩效目标合理性", "目标设定", None),
+            ("绩效指标明确性", "目标设定", None),
+            ("在职人员控制率", "决策", None),
+            ("三公经费变动率", "决策", "预算配置"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("text, categories, expected", FLOATING_GROUPS)
+def test_groups_placed_by_weights(text, categories, expected):
+    report = extractor.extract_text(text)
+    assert [(c.name, c.level, c.weight) for c in report.evaluation.categories] == categories
+    assert [(i.name, i.category, i.subcategory) for i in report.evaluation.indicators] == expected
