@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Optional, cast
 
 import regex
@@ -130,9 +130,15 @@ def _row_header(block: Block, cell: Cell) -> str:
         left = block.cell_covering(cell.row, col)
         if left is None or left is cell or not left.text.strip():
             continue
-        if not (left.text.strip()[0].isdigit() and find_quantities(left.text)):
+        if not (left.text.strip()[0].isdigit() and _holds_quantity(left.text)):
             return left.text
     return ""
+
+
+@lru_cache(maxsize=4096)
+def _holds_quantity(text: str) -> bool:
+    """Whether a cell's text reads as a quantity (2021, 605.00): then it is a value, not a row's label."""
+    return bool(find_quantities(text))
 
 
 def _header_unit(text: str) -> Optional[Quantity]:
@@ -264,12 +270,19 @@ def _direct_of_kind(kind: str) -> list[tuple[str, str, tuple[str, ...], tuple[st
     return [e for e in _vocabulary().direct if kind in e[2]]
 
 
+@cache
+def _unless_words(kind: str) -> frozenset[str]:
+    """Every word that keeps a label from naming a field outright, for the fields taking this kind."""
+    return frozenset(u for e in _direct_of_kind(kind) for u in e[3])
+
+
 def _direct_field(q: Quantity, label: str) -> Optional[str]:
     """The field a label names outright (人员编制, 自评得分) for a quantity of its kind: None when it names none,
     "" when it names one the quantity cannot be (a total score above 100, 用车 0 辆 as staff)."""
     vocab = _vocabulary()
     entries = _direct_of_kind(q.kind)
-    direct = patterns.nearest(label, [e for e in entries if not e[3] or not any(u in label for u in e[3])])
+    blocked = {u for u in _unless_words(q.kind) if u in label}
+    direct = patterns.nearest(label, [e for e in entries if not blocked.intersection(e[3])] if blocked else entries)
     if direct is None:
         return None
     if q.value is not None and q.value > vocab.direct_max.get(direct[1], q.value):

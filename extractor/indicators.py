@@ -52,8 +52,11 @@ def is_item_line(line: str) -> bool:
     return all(roles & set(group) for group in _rules()["prose"]["needs_one_of"])
 
 
+_SPACES = regex.compile(r"\s+")
+
+
 def _clean(text: str) -> str:
-    return regex.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
 
 
 def _role_of_label(label: Optional[str], table: dict[str, list[str]]) -> Optional[str]:
@@ -154,6 +157,7 @@ def _prose_indicator(document: Document, block: Block, quantities: _Quantities) 
     return {"name": name, "number": number, "span": (start, end), **groups, **fields}
 
 
+@lru_cache(maxsize=4096)
 def _role_of_header(text: str) -> Optional[str]:
     """The role a header cell names ('年度 指标值' -> target), if it starts with an indicator label."""
     hits = [(role, e) for role, s, e in _labels_in(_clean(text)) if s == 0]
