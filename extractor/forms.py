@@ -773,14 +773,7 @@ def _expenditure_total_row(
 
 def _unread_row(reading: FormReading, span: tuple[int, int], shown: str) -> None:
     """A row that no single reading fits: reported, its values left unread."""
-    reading.warnings.append(
-        ReadWarning(
-            code="unread_row",
-            span=span,
-            message=f"表格行“{shown}”无法唯一拆分，未读取 / the row could not be read in exactly one way: its values "
-            "are left unread",
-        )
-    )
+    reading.warnings.append(ReadWarning.unread_row(span, shown))
 
 
 def _money_fact(reading: FormReading, cell: _Cell, unit: Quantity, field_name: str, evidence: Evidence) -> None:

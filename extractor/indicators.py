@@ -15,7 +15,7 @@ import regex
 from . import patterns
 from .document import Block, Cell, Document
 from .grids import is_values_line, paired_by_rank, split_header_lines, squeeze
-from .record import Category, CellRef, Indicator, IndicatorValue, Quantity, Section
+from .record import Category, CellRef, Indicator, IndicatorValue, Quantity, ReadWarning, Section
 from .structure import heading_marker
 
 _ROLES = ["category", "subcategory", "name", "target", "actual", "weight", "score", "deduction", "deviation_reason"]
@@ -609,7 +609,8 @@ def _unfused(
     - header ending in target, actual, weight, score (培训人次≥500人次526人次2020): the target and actual are the
       two quantities just before a trailing run, which splits into weight and score;
     - weight, criteria, score (FORMS.md D: 绩效目标合理性3目标与部门职能相符3): the score is the trailing run,
-      the weight the one bare number before it."""
+      the weight the one bare number before it.
+    None where the row is not such a row; [] where it is, but no single reading fits (the row is reported)."""
     text, start = cell
     order = [v for v in values if v in ("target", "actual", "weight", "score")]
     run = regex.search(r"\d+(?:\.\d+)?$", text)
@@ -629,7 +630,7 @@ def _unfused(
             if Decimal(run.group()) <= Decimal(m.group()) <= limit
         ]
         if len(weights) != 1 or weights[0].end() == run.start() or weights[0].start() == prefix:
-            return None
+            return []
         weight = weights[0]
         cells |= {"weight": (weight.group(), start + weight.start()), "score": (run.group(), end)}
         if "criteria" in cells:
@@ -648,14 +649,14 @@ def _unfused(
             actual_digits = run.group()[: len(run.group()) - sum(map(len, splits[0]))] if len(splits) == 1 else ""
             number = regex.search(r"\d+(?:\.\d+)?", found[-1].text)
             if number is None:
-                return None
+                return []
             target = (number.group(), found[-1].span[0] + number.start())
             actual, name_end = (actual_digits, end), found[-1].span[0]
             end += len(actual_digits)
         else:
-            return None
+            return []
         if len(splits) != 1:
-            return None
+            return []
         weight_text, score = splits[0]
         while name_end > name_start and text[name_end - 1 - start] in "=＝≥≤<>":
             name_end -= 1  # 指标性质 written before the 指标值: = 100%
@@ -666,7 +667,7 @@ def _unfused(
             "score": (score, end + len(weight_text)),
         }
     if name_end <= name_start:
-        return None
+        return []
     return groups + [(text[prefix : name_end - start], name_start)] + [cells[v] for v in values]
 
 
@@ -682,7 +683,7 @@ def _value_runs(quantities: list[Quantity], text: str) -> list[list[Quantity]]:
 
 
 def _fused_rows(
-    text: str, start: int, stop: int, values: list[str], quantities: _Quantities
+    text: str, start: int, stop: int, values: list[str], quantities: _Quantities, warnings: list[ReadWarning]
 ) -> list[list[tuple[str, int]]]:
     """Rows of a table whose cells are all fused, rows included (FORMS.md rendering 5), after its header. A row
     ends in a run of values whose last is the bare score, or the weight and score fused; its name is the text
@@ -711,7 +712,11 @@ def _fused_rows(
                 limit = Decimal(m.group(1)) if m else Decimal(100)
         prefix = sum(len(g) for g, _ in groups)
         name = between[prefix:].strip()
-        read = _fused_values(run, values, limit) if name and len(name) <= _rules()["prose"]["max_name_length"] else None
+        named = bool(name) and len(name) <= _rules()["prose"]["max_name_length"]
+        read = _fused_values(run, values, limit) if named else None
+        if read is None and named:
+            name_at = at + between.index(name, prefix)
+            warnings.append(ReadWarning.unread_row((name_at, last.span[1]), text[name_at : last.span[1]]))
         if read is None:
             if any(weight_in_name.search(word) for word, _ in groups):
                 rows.append(groups)  # 效益指标(40分) stands, with the weight it states, over rows left unread
@@ -805,7 +810,9 @@ def _table_end(text: str, start: int, later_headers: list[tuple[list[str], int, 
     return total.start() if total else stop
 
 
-def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple[list[dict], list[Category]]:
+def _text_table_indicators(
+    document: Document, quantities: _Quantities, warnings: list[ReadWarning]
+) -> tuple[list[dict], list[Category]]:
     """Indicator rows of tables rendered as text lines outside table blocks: a line holds the category and
     sub-category cells when they start a group, then the name, then the values. Weight and score are the
     numbers where the header puts them; a row whose numbers do not fill those columns keeps them unread."""
@@ -845,11 +852,15 @@ def _text_table_indicators(document: Document, quantities: _Quantities) -> tuple
         # a table fused rows and all runs on after its header on the same line (rendering 5 without line breaks)
         fused = len(quantities.between(header_end, line_end)) >= 2
         if fused and not any(_BARE_NUMBER.fullmatch(cell) for row in rows for cell, _ in row):
-            rows = _fused_rows(text, header_end, _table_end(text, header_end, headers[n + 1 :]), values, quantities)
+            stop = _table_end(text, header_end, headers[n + 1 :])
+            rows = _fused_rows(text, header_end, stop, values, quantities, warnings)
         for cells in rows:
             if len(cells) == 1:
                 limit = categories[-1].weight if categories and categories[-1].weight else Decimal(100)
-                cells = _unfused(cells[0], values, quantities, limit) or cells
+                unfused = _unfused(cells[0], values, quantities, limit)
+                if unfused == []:
+                    warnings.append(ReadWarning.unread_row((cells[0][1], cells[0][1] + len(cells[0][0])), cells[0][0]))
+                cells = unfused or cells
             while cells:
                 word = weight_in_name.sub("", cells[0][0]).strip()
                 m = weight_in_name.search(cells[0][0])
@@ -1022,11 +1033,13 @@ def _partition(weights: list[Decimal], totals: list[Decimal]) -> Optional[list[i
 
 def read_indicators(
     document: Document, sections: list[Section], quantities: list[Quantity], scored_form_rows: list[dict]
-) -> tuple[list[Category], list[Indicator]]:
-    """Categories and indicators in document order; an indicator's category is its table cell or its heading."""
+) -> tuple[list[Category], list[Indicator], list[ReadWarning]]:
+    """Categories and indicators in document order, an indicator's category its table cell or its heading; and
+    the fused rows no single reading fits, reported."""
     indexed = _Quantities(quantities)
     categories = categories_from_headings(document, sections, indexed)
-    rows, text_categories = _text_table_indicators(document, indexed)
+    warnings: list[ReadWarning] = []
+    rows, text_categories = _text_table_indicators(document, indexed, warnings)
     text_categories = [c for i, c in enumerate(text_categories) if c.name not in {d.name for d in text_categories[:i]}]
     rows += [dict(row) for row in scored_form_rows]
     categories += text_categories
@@ -1056,4 +1069,4 @@ def read_indicators(
                 first_row.setdefault((level, name), indicator.span[0])
     categories.sort(key=lambda c: (first_row.get((c.level, c.name), c.span[0]), c.level))
     categories = [c.model_copy(update={"id": f"c{i}"}) for i, c in enumerate(categories, 1)]
-    return categories, indicators
+    return categories, indicators, warnings

@@ -85,7 +85,7 @@ def build_report(document: Document, source: Source) -> Report:
     found = merge_quantities(find_quantities(text), forms.quantities)
     quantities, evidence = label_quantities(document, annotate(document, found), sections, subjects, forms)
     facts = facts_from(quantities, evidence) + project_facts(text, quantities, sections)
-    categories, indicators = read_indicators(document, sections, quantities, forms.indicators)
+    categories, indicators, unread = read_indicators(document, sections, quantities, forms.indicators)
     tables = forms.tables or _indicator_table(indicators)
     evaluation = Evaluation(
         total_score=total_score(facts), grade=find_grade(text), categories=categories, indicators=indicators
@@ -102,7 +102,7 @@ def build_report(document: Document, source: Source) -> Report:
         problems=problems,
         measures=measures,
         tables=tables,
-        warnings=forms.warnings,
+        warnings=sorted(forms.warnings + unread, key=lambda w: w.span),
     )
     report.checks = run_checks(report)
     if text != written:

@@ -245,6 +245,16 @@ class ReadWarning(_Model):
     message: str
     span: Span
 
+    @classmethod
+    def unread_row(cls, span: Span, shown: str) -> "ReadWarning":
+        """A table row that no single reading fits: its values are left unread."""
+        return cls(
+            code="unread_row",
+            span=span,
+            message=f"表格行“{shown}”无法唯一拆分，未读取 / the row could not be read in exactly one way: its values "
+            "are left unread",
+        )
+
 
 class TableRow(_Model):
     label: str = Field(description="The row label as written (年度资金总额).")

@@ -306,3 +306,26 @@ def test_groups_placed_by_weights(text, categories, expected):
     report = extractor.extract_text(text)
     assert [(c.name, c.level, c.weight) for c in report.evaluation.categories] == categories
     assert [(i.name, i.category, i.subcategory) for i in report.evaluation.indicators] == expected
+
+
+@pytest.mark.parametrize(
+    "text, unread",
+    [
+        (
+            PROJECT + PROVINCIAL_A + "产出指标数量指标道路清扫保洁面积≥120万平方米9988\n",
+            ["产出指标数量指标道路清扫保洁面积≥120万平方米9988"],
+        ),
+        (
+            PROJECT + WEIGHT_FIRST + "产出指标(40分)数量指标免费发放原原种8550万粒550万粒8企业自行采购8200万粒190万粒7",
+            ["企业自行采购8200万粒190万粒7"],
+        ),
+        (
+            DEPARTMENT + "一级指标二级指标三级指标分值评价标准得分\n绩效指标明确性3分3档计分2\n",
+            ["绩效指标明确性3分3档计分2"],
+        ),
+    ],
+)
+def test_unread_rows_are_reported(text, unread):
+    """A fused row that no single reading fits is listed in the record's warnings with its span, never guessed."""
+    report = extractor.extract_text(text)
+    assert [(w.code, text[w.span[0] : w.span[1]]) for w in report.warnings] == [("unread_row", u) for u in unread]
