@@ -861,7 +861,10 @@ def _text_table_indicators(
                 if unfused == []:
                     warnings.append(ReadWarning.unread_row((cells[0][1], cells[0][1] + len(cells[0][0])), cells[0][0]))
                 cells = unfused or cells
-            while cells:
+            peeled = 0
+            while cells and (peeled < len(groups) or not groups):
+                # a row holds at most one cell per group column: past them the name begins (效益 | 履职效益 |
+                # 社会效益 is the indicator 社会效益)
                 word = weight_in_name.sub("", cells[0][0]).strip()
                 m = weight_in_name.search(cells[0][0])
                 # a group word followed by a bare number is an indicator's name (社会效益 | 10 | ... | 9), unless
@@ -935,6 +938,7 @@ def _text_table_indicators(
                 else:
                     break
                 cells.pop(0)
+                peeled += 1
             if not cells or _BARE_NUMBER.fullmatch(cells[0][0]):
                 continue
             name, name_start = cells[0]
