@@ -213,7 +213,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         document, report = loaded
         page = Path(args.output) if single else out_dir / page_name(path, taken)
         page.write_text(render_page(document, report), encoding="utf-8")
-        written.append((page.name, report))
+        written.append((page.name, report.model_dump()))
         print(page)
     if not single and written:
         (out_dir / "index.html").write_text(render_index(written), encoding="utf-8")
