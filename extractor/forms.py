@@ -24,7 +24,7 @@ from .quantities import unit_quantity
 from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
 
 _NOT_MONEY = ("execution_rate", "weight", "score")
-_SQUEEZED_OUT = regex.compile(r"[\s|]")
+_SQUEEZED_IN = regex.compile(r"[^\s|]+")
 _NUMBER_PIECE = regex.compile(r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?%?")
 # Longer fused runs are not cut (the ways to cut grow exponentially; real rows fuse six cells at most).
 _MAX_FUSED = 40
@@ -106,8 +106,9 @@ class _Squeezed:
         dropped: set[int] = set()
         for m in _rules().annotation.finditer(text):
             dropped.update(range(m.start(), m.end()))
-        self.offsets = [i for i, c in enumerate(text) if not _SQUEEZED_OUT.match(c) and i not in dropped]
-        self.text = "".join(text[i] for i in self.offsets)
+        kept = [m.span() for m in _SQUEEZED_IN.finditer(text)]  # runs, not a regex call per character
+        self.offsets = [i for start, end in kept for i in range(start, end) if i not in dropped]
+        self.text = "".join(map(text.__getitem__, self.offsets))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         return self.offsets[start], self.offsets[end - 1] + 1

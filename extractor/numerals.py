@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 import regex
 
@@ -29,6 +30,7 @@ def write_circled(n: int) -> str:
     return CIRCLED[n - 1] if 1 <= n <= len(CIRCLED) else str(n)
 
 
+@cache
 def _tables() -> tuple[dict[str, int], dict[str, Decimal]]:
     data = patterns.load("numerals")
     return data["digits"], {k: Decimal(v) for k, v in data["places"].items()}
