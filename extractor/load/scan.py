@@ -87,8 +87,11 @@ def recognise(image) -> list[OcrLine]:
     if boxes is None:
         return []
     crops = engine.get_crop_img_list(image, [points.astype(numpy.float32) for points in boxes])
-    with ThreadPoolExecutor(settings["threads"] or os.cpu_count() or 1) as pool:
-        read = list(pool.map(lambda crop: engine.text_rec([crop])[0][0], crops))
+    longest_first = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / crops[i].shape[0])
+    read: list = [None] * len(crops)
+    with ThreadPoolExecutor(settings["threads"] or os.cpu_count() or 1) as pool:  # longest first: no long tail
+        for i, result in zip(longest_first, pool.map(lambda i: engine.text_rec([crops[i]])[0][0], longest_first)):
+            read[i] = result
     lines = []
     for points, (text, confidence) in zip(boxes, read):
         if confidence < engine.text_score:
