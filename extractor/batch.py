@@ -401,14 +401,9 @@ def review_page_name(path: str, sha: str) -> str:
 
 
 def _write_review_index(folder: Path, records: list[dict]) -> None:
-    from .record import Report
     from .review import render_index
 
-    entries = []
-    for record in records:
-        page = review_page_name(record["paths"][0], record["source"]["sha256"])
-        fields = {k: v for k, v in record.items() if k in Report.model_fields}
-        entries.append((page, Report.model_validate(fields)))
+    entries = [(review_page_name(r["paths"][0], r["source"]["sha256"]), r) for r in records]
     (folder / "index.html").write_text(render_index(entries), encoding="utf-8")
 
 

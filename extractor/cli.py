@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
 import os
 import sys
@@ -213,7 +214,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         document, report = loaded
         page = Path(args.output) if single else out_dir / page_name(path, taken)
         page.write_text(render_page(document, report), encoding="utf-8")
-        written.append((page.name, report))
+        written.append((page.name, report.model_dump()))
         print(page)
     if not single and written:
         (out_dir / "index.html").write_text(render_index(written), encoding="utf-8")
@@ -336,6 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The modules and models imported so far live as long as the process: kept out of the collector's full
+    # passes, which otherwise walk them all while a long report is extracted (20-30 ms of a cold start).
+    gc.freeze()
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

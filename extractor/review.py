@@ -1,16 +1,19 @@
 """A self-contained HTML review page per report: the text with every quantity highlighted, and panels of
 facts, indicators and checks that point at their evidence when clicked. No network: CSS and JS are inline.
 
-Pages come from Jinja2 templates in templates/ with autoescaping on, so report text can never become markup.
+Pages come from Jinja2 templates in templates/ with autoescaping on, and the marked report text is escaped
+piece by piece by markupsafe's escape, so report text can never become markup.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .document import Block, Document
 from .record import Category, Indicator, Report
@@ -55,45 +58,61 @@ def _tooltip(q) -> str:
 
 @cache
 def _templates() -> jinja2.Environment:
+    """The templates, compiled once per process; they ship inside the package, so never checked for changes."""
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("extractor", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+        loader=jinja2.PackageLoader("extractor", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,
     )
 
 
-def _pieces(text: str, start: int, end: int, quantities: list) -> list[tuple[str, dict | None]]:
-    """text[start:end] cut into plain runs and the quantities inside it, for the template to mark."""
-    out: list[tuple[str, dict | None]] = []
+def _marked(text: str, start: int, end: int, quantities: list) -> Markup:
+    """text[start:end] as HTML: its plain runs escaped and each quantity inside it in a <mark> whose text and
+    attributes are escaped too. Built here rather than by a template loop: a page has hundreds of pieces, and
+    the loop was half of a batch's cost of review pages."""
+    out: list[str] = []
     position = start
     for q in quantities:
         q_start, q_end = q.span
         if q_start < position or q_end > end:
             continue
-        out.append((text[position:q_start], None))
-        out.append((text[q_start:q_end], {"id": q.id, "kind": q.kind, "tooltip": _tooltip(q)}))
+        out.append(escape(text[position:q_start]))
+        out.append(
+            f'<mark class="q k-{escape(q.kind)}" id="{escape(q.id)}" title="{escape(_tooltip(q))}">'
+            f"{escape(text[q_start:q_end])}</mark>"
+        )
         position = q_end
-    out.append((text[position:end], None))
-    return out
+    out.append(escape(text[position:end]))
+    return Markup("".join(out))
 
 
-def _block(document: Document, block: Block, quantities: list, heading_levels: dict[int, int]) -> dict:
-    """One block for the page template: a table's rows of cells, or a paragraph or heading tag."""
+def _block(
+    document: Document, block: Block, quantities: list, starts: list[int], heading_levels: dict[int, int]
+) -> dict:
+    """One block for the page template: its tag (table, p, h2-h4) and its content as HTML, a table's rows of
+    cells included. `quantities` are sorted by start, `starts` their starts: a block's own are found by
+    bisection, not by a scan per block."""
     text = document.text
-    inside = [q for q in quantities if block.span[0] <= q.span[0] < block.span[1] + 1]
+    inside = quantities[bisect_left(starts, block.span[0]) : bisect_left(starts, block.span[1] + 1)]
     if block.kind == "table":
         rows: dict[int, list] = defaultdict(list)
         for cell in block.cells:
             rows[cell.row].append(cell)
-        cells = [
-            [
-                {"rowspan": c.rowspan, "colspan": c.colspan, "pieces": _pieces(text, c.span[0], c.span[1], inside)}
+        html = "".join(
+            "<tr>"
+            + "".join(
+                f'<td rowspan="{int(c.rowspan)}" colspan="{int(c.colspan)}">'
+                f"{_marked(text, c.span[0], c.span[1], inside)}</td>"
                 for c in sorted(rows[r], key=lambda c: c.col)
-            ]
+            )
+            + "</tr>"
             for r in sorted(rows)
-        ]
-        return {"index": block.index, "rows": cells}
+        )
+        return {"index": block.index, "tag": "table", "html": Markup(html)}
     level = heading_levels.get(block.span[0])
     tag = f"h{min(level + 1, 4)}" if level else "p"
-    return {"index": block.index, "rows": None, "tag": tag, "pieces": _pieces(text, *block.span, inside)}
+    return {"index": block.index, "tag": tag, "html": _marked(text, *block.span, inside)}
 
 
 def _block_ids(document: Document, spans: list[tuple[int, int]]) -> list[str]:
@@ -132,6 +151,7 @@ def render_page(document: Document, report: Report) -> str:
     """The whole review page as one HTML string."""
     heading_levels = {s.heading_span[0]: s.level for s in report.sections}
     quantities = sorted(report.quantities, key=lambda q: q.span[0])
+    starts = [q.span[0] for q in quantities]
     meta = report.report
     subtitle = " · ".join(
         str(x)
@@ -156,7 +176,7 @@ def render_page(document: Document, report: Report) -> str:
             subtitle=subtitle,
             colours=KIND_COLOURS,
             kind_names=KIND_NAMES,
-            blocks=[_block(document, b, quantities, heading_levels) for b in document.blocks],
+            blocks=[_block(document, b, quantities, starts, heading_levels) for b in document.blocks],
             checks=[(n, report.checks[n]) for n in order],
             failed=sum(c.status == "fail" for c in report.checks),
             facts=[item for _, items in sorted(by_field.items()) for item in items],
@@ -167,22 +187,25 @@ def render_page(document: Document, report: Report) -> str:
     )
 
 
-def render_index(entries: list[tuple[str, Report]]) -> str:
-    """index.html for a batch: each document with department, year, score and failed checks, linked."""
+def render_index(entries: list[tuple[str, dict]]) -> str:
+    """index.html for a batch: each document with department, year, score and failed checks, linked. Records
+    come as plain data (records.jsonl read back, or model_dump()): validating thousands into Reports again
+    cost a batch more than rendering all its pages."""
     rows = []
-    for href, report in entries:
-        meta = report.report
-        failed = sum(c.status == "fail" for c in report.checks)
-        score = report.evaluation.total_score
-        # Integral scores as integers, as the record's JSON writes them (a record read back holds 99.0).
-        score_text = "" if score is None else int(score.value) if score.value == int(score.value) else score.value
+    for href, record in entries:
+        meta = record["report"]
+        failed = sum(c["status"] == "fail" for c in record["checks"])
+        score = record["evaluation"]["total_score"]
+        # Integral scores as integers, as the record's JSON writes them (a record read back may hold 99.0).
+        value = None if score is None else score["value"]
+        score_text = "" if value is None else int(value) if value == int(value) else value
         cells = [
-            meta.department.value if meta.department else "",
-            meta.fiscal_year.value if meta.fiscal_year else "",
+            meta["department"]["value"] if meta["department"] else "",
+            meta["fiscal_year"]["value"] if meta["fiscal_year"] else "",
             score_text,
             failed,
         ]
-        rows.append({"href": href, "name": Path(report.source.path).name, "cells": cells})
+        rows.append({"href": href, "name": Path(record["source"]["path"]).name, "cells": cells})
     return _templates().get_template("index.html.j2").render(rows=rows)
 
 

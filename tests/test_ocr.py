@@ -74,6 +74,14 @@ def test_seed_scan_at_300_dpi_matches_gold(scan_300):
     report = extractor.extract(scan_300 / "seed.pdf")
     text_version = extractor.extract(CORPUS / "seed.txt")
     assert report.evaluation.total_score.value == text_version.evaluation.total_score.value == 99
+    # the values the text version holds, exactly: what proves a faster recogniser (patterns/ocr.toml) lost nothing
+    for kind in ("amount", "percent"):
+        assert sorted(q.value for q in report.quantities if q.kind == kind) == sorted(
+            q.value for q in text_version.quantities if q.kind == kind
+        )
+    assert sorted((f.field, f.value) for f in report.facts) == sorted((f.field, f.value) for f in text_version.facts)
+    indicators = [(i.name, i.weight, i.score) for i in report.evaluation.indicators]
+    assert indicators == [(i.name, i.weight, i.score) for i in text_version.evaluation.indicators]
     weights = [(c.name, c.weight) for c in report.evaluation.categories]
     assert weights == [(c.name, c.weight) for c in text_version.evaluation.categories]
     assert all(q.confidence is not None and 0 < q.confidence <= 1 for q in report.quantities)

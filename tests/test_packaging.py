@@ -104,6 +104,7 @@ def test_every_import_is_declared():
         ("rapidocr_onnxruntime", "ocr"),
         ("onnxruntime", "ocr"),
         ("numpy", "ocr"),
+        ("cv2", "ocr"),
         ("PIL", "ocr"),
         ("matplotlib", "plot"),
     ],

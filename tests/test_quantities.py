@@ -3,8 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from extractor import find_quantities
+from conftest import CORPUS, CORPUS_DEV, SHARED
+from extractor import find_quantities, quantities
+from extractor.normalise import normalise
 
 D = Decimal
 
@@ -311,3 +315,41 @@ def test_ids_follow_document_order():
     qs = find_quantities("预算98.56万元，执行率100%，得分10分")
     assert [q.id for q in qs] == ["q1", "q2", "q3"]
     assert [q.span[0] for q in qs] == sorted(q.span[0] for q in qs)
+
+
+# Pieces of report text: numerals, units, qualifiers, signs, separators, exclusions and plain prose.
+PIECES = [
+    *"0123456789.,-~%一二三四五六七八九十百千万亿零两拾约近余多以上 ，、。:（）()第年月日号个人分元",
+    "百分之",
+    "不低于",
+    "万元",
+    "平方米",
+    "≥",
+    "2023年",
+    "〔2023〕5号",
+    "项目",
+    "执行率",
+    "\n",
+    "指标",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_only_positions_near_a_numeral_are_tried_and_nothing_is_lost(text):
+    """find_quantities tries the grammar only near numerals: the same matches as trying it everywhere."""
+    grammar = quantities._grammar()
+    masked = quantities._mask_exclusions(normalise(text).text, grammar)
+    expected = [m.span() for m in grammar.quantity.finditer(masked)]
+    assert [m.span() for m in quantities._matches(masked, grammar)] == expected
+
+
+def test_corpus_quantities_found_near_numerals_only_as_everywhere():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(CORPUS_DEV.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((SHARED / "realdocs").glob("*.md"))]
+    grammar = quantities._grammar()
+    for text in texts:
+        masked = quantities._mask_exclusions(normalise(text).text, grammar)
+        expected = [m.span() for m in grammar.quantity.finditer(masked)]
+        assert expected and [m.span() for m in quantities._matches(masked, grammar)] == expected

@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 
 import lxml.html
 import pytest
@@ -11,7 +12,7 @@ import extractor
 from conftest import CORPUS
 from extractor.batch import BatchSettings, run_batch
 from extractor.pipeline import extract_document
-from extractor.review import render_page
+from extractor.review import render_index, render_page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BROWSER_ARGS = [
@@ -66,6 +67,24 @@ def test_batch_review_writes_an_index(tmp_path):
     ]
     for link in index.xpath("//a/@href"):
         assert (tmp_path / "out" / "review" / link).is_file()
+
+
+@pytest.mark.parametrize(
+    "score,shown",
+    [({"value": 99}, "99"), ({"value": Decimal("99.0")}, "99"), ({"value": Decimal("87.5")}, "87.5"), (None, "")],
+)
+def test_index_row_from_a_plain_record(score, shown):
+    """The index reads records as stored (no Report rebuilt per record); integral scores show as integers."""
+    record = {
+        "source": {"path": "in/a.txt"},
+        "report": {"department": {"value": "某局"}, "fiscal_year": None},
+        "evaluation": {"total_score": score},
+        "checks": [{"status": "fail"}, {"status": "pass"}, {"status": "fail"}],
+    }
+    index = lxml.html.fromstring(render_index([("a-0123.html", record)]))
+    [row] = [[td.text_content() for td in tr.findall("td")] for tr in index.findall(".//tr")[1:]]
+    assert row == ["a.txt", "某局", "", shown, "2"]
+    assert index.xpath("//a/@href") == ["a-0123.html"]
 
 
 @pytest.fixture(scope="module")

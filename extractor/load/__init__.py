@@ -4,35 +4,32 @@ from __future__ import annotations
 
 import os
 import stat
+from importlib import import_module
 from pathlib import Path
 
 from ..document import Document
 from ..errors import CorruptDocument, EmptyDocument, ExtractorError, NotAFile, UnsupportedFormat
 from ..limits import DEFAULT_LIMITS, Limits
-from .docx import load_docx
-from .html import load_html, load_markdown
-from .office import load_legacy
-from .pdf import load_pdf
-from .scan import load_image
-from .text import load_text
 
+# Each format's loader as (module, function), imported when a file of that format comes: a text file's cold
+# start does not pay for python-docx, pdfplumber, lxml or the OCR engine.
 _LOADERS = {
-    ".txt": load_text,
-    ".text": load_text,
-    ".docx": load_docx,
-    ".html": load_html,
-    ".htm": load_html,
-    ".md": load_markdown,
-    ".markdown": load_markdown,
-    ".pdf": load_pdf,
-    ".doc": load_legacy,
-    ".wps": load_legacy,
-    ".rtf": load_legacy,
-    ".png": load_image,
-    ".jpg": load_image,
-    ".jpeg": load_image,
-    ".tif": load_image,
-    ".tiff": load_image,
+    ".txt": ("text", "load_text"),
+    ".text": ("text", "load_text"),
+    ".docx": ("docx", "load_docx"),
+    ".html": ("html", "load_html"),
+    ".htm": ("html", "load_html"),
+    ".md": ("html", "load_markdown"),
+    ".markdown": ("html", "load_markdown"),
+    ".pdf": ("pdf", "load_pdf"),
+    ".doc": ("office", "load_legacy"),
+    ".wps": ("office", "load_legacy"),
+    ".rtf": ("office", "load_legacy"),
+    ".png": ("scan", "load_image"),
+    ".jpg": ("scan", "load_image"),
+    ".jpeg": ("scan", "load_image"),
+    ".tif": ("scan", "load_image"),
+    ".tiff": ("scan", "load_image"),
 }
 # What each format's first bytes must be (None: a text format, which must not be one of the binary kinds).
 _EXPECTED = {
@@ -107,7 +104,8 @@ def load_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docum
         raise EmptyDocument(path, "empty file")
     limits.check("file_bytes", len(data), path, "file size in bytes")
     _check_content_matches_name(data, suffix, path)
-    document = _LOADERS[suffix](data, path, limits)
+    module, function = _LOADERS[suffix]
+    document = getattr(import_module(f".{module}", __name__), function)(data, path, limits)
     limits.check("text_chars", len(document.text), path, "characters of text")
     if not document.text.strip():
         raise EmptyDocument(path, "no text in the document")

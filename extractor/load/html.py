@@ -59,8 +59,11 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _MAX_COLSPAN = 1000
 
 
+_SPACES = regex.compile(r"[ \t\r\f\v]+")
+
+
 def _text(element) -> str:
-    return regex.sub(r"[ \t\r\f\v]+", " ", element.text_content()).strip()
+    return _SPACES.sub(" ", element.text_content()).strip()
 
 
 def _span(td, name: str, most: int) -> int:

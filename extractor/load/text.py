@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 
-import charset_normalizer
 import regex
 
 from ..document import Document, document_from_text
@@ -64,6 +63,8 @@ def decode(data: bytes, path: str, max_chars: int = DEFAULT_LIMITS.text_chars, n
         _check_chars(len(text), max_chars, path, name)
         if _plausible(text):
             return text
+    import charset_normalizer  # the last resort, and 25 ms to import: only when the exact decodings fail
+
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and _plausible(str(best)):
         return str(best)
