@@ -6,6 +6,7 @@ each recognised line's confidence. The repairs of misread characters are the nex
 from __future__ import annotations
 
 import io
+import os
 from functools import cache
 
 from .. import patterns
@@ -17,12 +18,15 @@ from ..ocr_repairs import OcrLine, repair, repair_columns
 
 @cache
 def _engine():
-    """The recogniser, loaded once per process, with the settings in patterns/ocr.toml [engine]."""
+    """The recogniser, loaded once per process, with the settings in patterns/ocr.toml [engine]. OMP_NUM_THREADS,
+    when set (Dask sets 1 in its workers), caps its threads: onnxruntime's own pool ignores it and takes every core."""
     import onnxruntime
     from rapidocr_onnxruntime import RapidOCR
 
     onnxruntime.disable_telemetry_events()  # nothing leaves the machine or lands outside the output folder
-    return RapidOCR(**patterns.load("ocr")["engine"])
+    cap = os.environ.get("OMP_NUM_THREADS", "")
+    threads = int(cap) if cap.isdigit() else -1  # -1: onnxruntime's default
+    return RapidOCR(**patterns.load("ocr")["engine"], intra_op_num_threads=threads, inter_op_num_threads=threads)
 
 
 def available() -> bool:
