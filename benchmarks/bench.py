@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "scripts"))
 from generate_corpus import DEPARTMENTS, write_corpus  # noqa: E402
-from make_scans import font_path, render_pages  # noqa: E402
+from make_scans import font_path, make_scan, render_pages  # noqa: E402
 
 import extractor  # noqa: E402
 
@@ -317,6 +317,91 @@ def worker_memory(tmp: Path) -> None:
     )
 
 
+# ---- Dask cluster ---------------------------------------------------------------------------------------
+
+CLUSTER_BATCH = """
+import sys, tempfile, time
+import psutil
+from extractor import cluster
+from extractor.batch import BatchSettings, run_batch
+
+def cpu_seconds():
+    total = 0.0
+    for process in [psutil.Process(), *psutil.Process().children(recursive=True)]:
+        try:
+            total += sum(process.cpu_times()[:2])
+        except psutil.Error:
+            pass
+    return total
+
+marks = []
+
+class Timed(cluster.DaskPool):  # the CPU of every process of the run while the cluster extracts
+    def __init__(self, settings):
+        super().__init__(settings)
+        marks.append((cpu_seconds(), time.perf_counter()))
+
+    def close(self):
+        marks.append((cpu_seconds(), time.perf_counter()))
+        super().close()
+
+cluster.DaskPool = Timed
+with tempfile.TemporaryDirectory() as out:
+    summary = run_batch([sys.argv[1]], out, BatchSettings(cluster=sys.argv[2]))
+(cpu_start, started), (cpu_end, ended) = marks
+print(summary.extraction_rate(), summary.extract_seconds, (cpu_end - cpu_start) / (ended - started))
+"""
+
+
+def cluster_run(files_dir: Path, cluster: str) -> tuple[float, float, float]:
+    """(documents/s while extracting, seconds extracting, cores its processes got meanwhile) of a batch on
+    --cluster `cluster`, in a fresh process."""
+    result = subprocess.run(
+        [sys.executable, "-c", CLUSTER_BATCH, str(files_dir), cluster], check=True, capture_output=True, text=True
+    )
+    rate, seconds, cores = map(float, result.stdout.split()[-3:])
+    return rate, seconds, cores
+
+
+def cluster_batches(many: Path, tmp: Path) -> None:
+    """The local pool and a 2-worker LocalCluster run one after the other, 3 times, and a scan on 1 and on 2
+    workers twice: each ratio compares runs under the same load, and the table gives the medians."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        row("batch on a 2-worker local Dask cluster", "", "skipped: needs the [dask] extra")
+        return
+    documents = len(list(many.iterdir()))
+    pairs = [(batch_rates(many, 2)[1], cluster_run(many, "local:2")[0]) for _ in range(3)]
+    row(
+        "batch on a 2-worker local Dask cluster, while extracting",
+        f"{documents} generated .txt and .docx, median of 3 pairs",
+        f"{statistics.median(dask for _, dask in pairs):.1f} docs/s",
+        f"the 2-process pool: {statistics.median(local for local, _ in pairs):.1f} docs/s",
+        statistics.median(dask / local for local, dask in pairs),
+        "≥ 0.8x",
+    )
+    from extractor.load import scan
+
+    if not scan.available() or font_path() is None:
+        row("a scan split by page range on 2 Dask workers", "", "skipped: needs the [ocr] extra and a CJK font")
+        return
+    folder = tmp / "scan"
+    folder.mkdir()
+    pages = len(make_scan((ROOT / "corpus" / "seed.txt").read_text(encoding="utf-8"), folder / "seed.pdf", dpi=150))
+    runs = [(cluster_run(folder, "local:1"), cluster_run(folder, "local:2")) for _ in range(2)]
+    one, two = ([pages / run[1] for run in column] for column in zip(*runs))
+    cores_one, cores_two = ([run[2] for run in column] for column in zip(*runs))
+    row(
+        "a scan split by page range on 2 Dask workers (their OCR models' loading included)",
+        f"seed.txt as a {pages}-page scan at 150 dpi, median of 2 pairs",
+        f"{statistics.median(two):.3f} pages/s, its processes got {statistics.median(cores_two):.2f} cores",
+        f"1 Dask worker: {statistics.median(one):.3f} pages/s, {statistics.median(cores_one):.2f} cores",
+        statistics.median(b / a for a, b in zip(one, two)),
+        "≥ 1.7x",
+    )
+
+
 # ---- compare --------------------------------------------------------------------------------------------
 
 
@@ -390,6 +475,7 @@ def main() -> None:
         many = tmp / "many"
         write_corpus(many, DEPARTMENTS, list(range(2000, 2025)), ["txt", "docx"], seed=3)  # 400 documents
         batches(many)
+        cluster_batches(many, tmp)
         worker_memory(tmp)
         compare(tmp)
     print("\n| measure | inputs | result | anchor (same run) | ratio | target |\n|---|---|---|---|---|---|")

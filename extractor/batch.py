@@ -205,10 +205,17 @@ def _worker(connection, memory_mb: int, limits: Limits) -> None:
             task = connection.recv()
             if task is None:
                 return
-            # data: the file's bytes when the parent has them (a cluster), else None
-            path, extra, review_page, data = task
+            # data: the file's bytes when the parent has them (a cluster), else None; pages: (first, last) of a
+            # scan whose recognised lines alone are wanted (a cluster reads a long scan by page range)
+            path, extra, review_page, data, pages = task
             outcome = out_of_memory
             try:
+                if pages is not None:
+                    from .load.scan import read_scanned_pages
+
+                    first, last = pages
+                    connection.send(("ok", read_scanned_pages(data, first, last, path, limits)))
+                    continue
                 document, report = extract_document(path, limits, data)
                 if review_page is not None:
                     from .review import render_page
@@ -267,13 +274,21 @@ class _Pool:
         return [w for w in self.workers if w["task"] is None]
 
     def submit(
-        self, worker: dict, task, extra: dict, review_page: Path | None = None, data: bytes | None = None
+        self,
+        worker: dict,
+        task,
+        extra: dict,
+        review_page: Path | None = None,
+        data: bytes | None = None,
+        pages: tuple[int, int] | None = None,
     ) -> None:
         """Send one file (its bytes too when given); `extra` holds the keys the worker adds to the record
-        (batch_version, paths), and the worker writes the document's review page to `review_page` when given."""
+        (batch_version, paths), and the worker writes the document's review page to `review_page` when given.
+        With `pages` the worker sends back the OCR'd lines of those pages of the scan `data` instead."""
         worker["task"] = task
         worker["deadline"] = time.monotonic() + self.settings.timeout_seconds
-        worker["connection"].send((str(task[0]), extra, None if review_page is None else str(review_page), data))
+        review = None if review_page is None else str(review_page)
+        worker["connection"].send((str(task[0]), extra, review, data, pages))
 
     def _replace(self, worker: dict) -> None:
         worker["process"].kill()

@@ -28,7 +28,7 @@ from .load import read_file
 # A long scan is cut into ranges of at most this many pages (fewer when the cluster has threads to spare).
 MAX_PAGES_PER_TASK = 8
 # Files per Dask task (Dask's own cost per task is shared by them), and tasks in flight per cluster thread.
-FILES_PER_TASK = 4
+FILES_PER_TASK = 16
 TASKS_PER_THREAD = 2
 
 _local = threading.local()
@@ -42,6 +42,7 @@ class ClusterError(Exception):
 def connect(address: str):
     """(client, cluster or None) for `tcp://host:port`, or for `local[:N]`: an in-process LocalCluster of N."""
     try:
+        import dask
         from dask.distributed import Client, LocalCluster
     except ImportError:
         raise ClusterError(
@@ -53,13 +54,15 @@ def connect(address: str):
     if name == "local":
         if count and not (count.isdigit() and int(count) > 0):
             raise ClusterError(f"--cluster {address}: expected local or local:N with N workers, e.g. local:4")
-        cluster = LocalCluster(
-            n_workers=int(count or os.cpu_count() or 1),
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        # Without a dashboard nobody sees the workers' profiler, which samples every task thread each 10 ms.
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(
+                n_workers=int(count or os.cpu_count() or 1),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
         return Client(cluster), cluster
     try:
         return Client(address), None  # waits distributed.comm.timeouts.connect (Dask's config, 30 s)
@@ -187,7 +190,15 @@ class DaskPool:
         size = max(1, min(MAX_PAGES_PER_TASK, pages // self.threads))
         shared = self.client.scatter(data, broadcast=True, hash=False)
         ranges = [
-            self.client.submit(read_pages_on_worker, shared, first, min(first + size, pages), pure=False)
+            self.client.submit(
+                read_pages_on_worker,
+                str(path),
+                shared,
+                (first, min(first + size, pages)),
+                self.settings.timeout_seconds,
+                self.settings.memory_mb,
+                pure=False,
+            )
             for first in range(0, pages, size)
         ]
         slot.update(
@@ -244,7 +255,12 @@ def _extraction_pool(timeout_seconds: float, memory_mb: int) -> _Pool:
 
 
 def start_extraction(timeout_seconds: float, memory_mb: int) -> str:
-    """Start this worker's extraction process; its version_key, which must be the client's."""
+    """Start this worker's extraction process; its version_key, which must be the client's. The process inherits
+    the environment set here: OCR takes one core per Dask thread (a worker under a nanny already has
+    OMP_NUM_THREADS=1), so two workers do not fight, and malloc keeps its defaults (the nanny's
+    MALLOC_TRIM_THRESHOLD_ makes every large buffer of onnxruntime a fresh mmap: OCR took 3x the CPU)."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
     _extraction_pool(timeout_seconds, memory_mb)
     return version_key()
 
@@ -277,9 +293,23 @@ def _extract_one(
     pages = _scan_pages(path, data)
     if pages > 1:
         return "split", pages
+    return _extracted(path, data, timeout_seconds, memory_mb, extra, review_page)
+
+
+def _extracted(
+    path: str,
+    data: bytes,
+    timeout_seconds: float,
+    memory_mb: int,
+    extra: dict,
+    review_page: str | None = None,
+    pages: tuple[int, int] | None = None,
+) -> tuple:
+    """(status, payload) of one file, or of the page range `pages` of a scan, from this thread's extraction
+    process: the local batch's worker, with its time limit, memory cap and error kinds."""
     pool = _extraction_pool(timeout_seconds, memory_mb)
     [worker] = pool.idle()
-    pool.submit(worker, (path, sha), extra, None if review_page is None else Path(review_page), data)
+    pool.submit(worker, (path, None), extra, None if review_page is None else Path(review_page), data, pages)
     while not (done := pool.results()):
         pass
     [(_, status, payload)] = done
@@ -311,11 +341,11 @@ def _outcome(function, *args) -> tuple:
         return "error", ("InternalError", f"{type(e).__name__}: {e}")
 
 
-def read_pages_on_worker(data: bytes, first: int, last: int) -> tuple:
-    """OCR'd lines of pages [first, last) of a scan."""
-    from .load.scan import read_scanned_pages
-
-    return _outcome(read_scanned_pages, data, first, last)
+def read_pages_on_worker(
+    path: str, data: bytes, pages: tuple[int, int], timeout_seconds: float, memory_mb: int
+) -> tuple:
+    """('ok', OCR'd lines of pages [first, last) of a scan) or ('error', (kind, message))."""
+    return _extracted(path, data, timeout_seconds, memory_mb, {}, pages=pages)
 
 
 def assemble_on_worker(path: str, sha: str, data: bytes, extra: dict, ranges: list[tuple]) -> tuple:

@@ -137,9 +137,17 @@ def test_scan_is_read_by_page_range_on_both_workers(cluster, tmp_path):
     assert {q["page"] for q in record["quantities"]} == {1, 2}
     from distributed import Client
 
-    with Client(address, timeout=30) as client:  # each worker loaded the OCR models: each read a page
-        loaded = client.run(lambda: __import__("extractor.load.scan").load.scan._engine.cache_info().currsize)
-    assert sorted(loaded.values()) == [1, 1]
+    def ranges_read(dask_worker) -> int:
+        log = dask_worker.state.log
+        return len(
+            {entry[0] for entry in log if "read_pages" in str(entry[0]) and entry[1:3] == ("executing", "memory")}
+        )
+
+    with Client(address, timeout=30) as client:  # each worker read one page, its OCR on one core
+        ranges = client.run(ranges_read)
+        threads = client.run(lambda: os.environ["OMP_NUM_THREADS"])
+    assert sorted(ranges.values()) == [1, 1]
+    assert sorted(threads.values()) == ["1", "1"]
 
 
 def test_killed_worker_and_client_lose_nothing_and_duplicate_nothing(cluster, tmp_path, monkeypatch):

@@ -19,12 +19,20 @@ from ..ocr_repairs import OcrLine, repair, repair_columns
 
 @cache
 def _engine():
-    """The recogniser, loaded once per process, with the settings in patterns/ocr.toml [engine]."""
+    """The recogniser, loaded once per process, with the settings in patterns/ocr.toml [engine] (single-threaded
+    sessions: a page's lines are recognised in parallel instead, see _threads)."""
     import onnxruntime
     from rapidocr_onnxruntime import RapidOCR
 
     onnxruntime.disable_telemetry_events()  # nothing leaves the machine or lands outside the output folder
     return RapidOCR(**patterns.load("ocr")["engine"])
+
+
+def _threads(settings: dict) -> int:
+    """How many lines are recognised at once: [speed] threads, else OMP_NUM_THREADS where it is set (Dask sets 1
+    in its workers, which share the cores), else one per core."""
+    cap = os.environ.get("OMP_NUM_THREADS", "")
+    return settings["threads"] or (int(cap) if cap.isdigit() and int(cap) > 0 else os.cpu_count() or 1)
 
 
 def available() -> bool:
@@ -89,7 +97,7 @@ def recognise(image) -> list[OcrLine]:
     crops = engine.get_crop_img_list(image, [points.astype(numpy.float32) for points in boxes])
     longest_first = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1] / crops[i].shape[0])
     read: list = [None] * len(crops)
-    with ThreadPoolExecutor(settings["threads"] or os.cpu_count() or 1) as pool:  # longest first: no long tail
+    with ThreadPoolExecutor(_threads(settings)) as pool:  # longest first: no long tail
         for i, result in zip(longest_first, pool.map(lambda i: engine.text_rec([crops[i]])[0][0], longest_first)):
             read[i] = result
     lines = []
