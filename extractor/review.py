@@ -78,9 +78,8 @@ def _marked(text: str, start: int, end: int, quantities: list) -> Markup:
         if q_start < position or q_end > end:
             continue
         out.append(escape(text[position:q_start]))
-        out.append(
-            f'<mark class="q k-{escape(q.kind)}" id="{escape(q.id)}" title="{escape(_tooltip(q))}">'
-            f"{escape(text[q_start:q_end])}</mark>"
+        out.append(  # kind and id are the record's own identifiers (amount, q12): nothing to escape
+            f'<mark class="q k-{q.kind}" id="{q.id}" title="{escape(_tooltip(q))}">{escape(text[q_start:q_end])}</mark>'
         )
         position = q_end
     out.append(escape(text[position:end]))
@@ -89,10 +88,10 @@ def _marked(text: str, start: int, end: int, quantities: list) -> Markup:
 
 def _block(
     document: Document, block: Block, quantities: list, starts: list[int], heading_levels: dict[int, int]
-) -> dict:
-    """One block for the page template: its tag (table, p, h2-h4) and its content as HTML, a table's rows of
-    cells included. `quantities` are sorted by start, `starts` their starts: a block's own are found by
-    bisection, not by a scan per block."""
+) -> str:
+    """One block of the page as HTML: its element (table, p, h2-h4) with its content, a table's rows of cells
+    included. `quantities` are sorted by start, `starts` their starts: a block's own are found by bisection,
+    not by a scan per block."""
     text = document.text
     inside = quantities[bisect_left(starts, block.span[0]) : bisect_left(starts, block.span[1] + 1)]
     if block.kind == "table":
@@ -109,10 +108,10 @@ def _block(
             + "</tr>"
             for r in sorted(rows)
         )
-        return {"index": block.index, "tag": "table", "html": Markup(html)}
+        return f'<table class="block" id="b{block.index}">{html}</table>'
     level = heading_levels.get(block.span[0])
     tag = f"h{min(level + 1, 4)}" if level else "p"
-    return {"index": block.index, "tag": tag, "html": _marked(text, *block.span, inside)}
+    return f'<{tag} class="block" id="b{block.index}">{_marked(text, *block.span, inside)}</{tag}>'
 
 
 def _block_ids(document: Document, spans: list[tuple[int, int]]) -> list[str]:
@@ -176,7 +175,7 @@ def render_page(document: Document, report: Report) -> str:
             subtitle=subtitle,
             colours=KIND_COLOURS,
             kind_names=KIND_NAMES,
-            blocks=[_block(document, b, quantities, starts, heading_levels) for b in document.blocks],
+            blocks=Markup("\n".join(_block(document, b, quantities, starts, heading_levels) for b in document.blocks)),
             checks=[(n, report.checks[n]) for n in order],
             failed=sum(c.status == "fail" for c in report.checks),
             facts=[item for _, items in sorted(by_field.items()) for item in items],
