@@ -388,16 +388,16 @@ def cluster_batches(many: Path, tmp: Path) -> None:
         return
     folder = tmp / "scan"
     folder.mkdir()
-    # a scan of some length (the seed four times over), as the page rate of a long scan is what a split serves:
+    # a scan of some length (the seed six times over), as the page rate of a long scan is what a split serves:
     # each worker loads the OCR models once, which a 4-page scan would weigh as much as its pages
     seed = (ROOT / "corpus" / "seed.txt").read_text(encoding="utf-8")
-    pages = len(make_scan("\n".join([seed] * 4), folder / "seed.pdf", dpi=150))
+    pages = len(make_scan("\n".join([seed] * 6), folder / "seed.pdf", dpi=150))
     runs = [(cluster_run(folder, "local:1"), cluster_run(folder, "local:2")) for _ in range(2)]
     one, two = ([pages / run[1] for run in column] for column in zip(*runs))
     cores_one, cores_two = ([run[2] for run in column] for column in zip(*runs))
     row(
         "a scan split by page range on 2 Dask workers (their OCR models' loading included)",
-        f"seed.txt four times over as a {pages}-page scan at 150 dpi, median of 2 pairs",
+        f"seed.txt six times over as a {pages}-page scan at 150 dpi, median of 2 pairs",
         f"{statistics.median(two):.3f} pages/s, its processes got {statistics.median(cores_two):.2f} cores",
         f"1 Dask worker: {statistics.median(one):.3f} pages/s, {statistics.median(cores_one):.2f} cores",
         statistics.median(b / a for a, b in zip(one, two)),

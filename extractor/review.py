@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .document import Block, Document
-from .record import Category, Indicator, Report
+from .record import Category, Fact, Indicator, Report
 
 KIND_COLOURS = {
     "amount": "#ffe08a",
@@ -146,6 +146,36 @@ def _evidence(document: Document, report: Report) -> dict[str, list[str]]:
     return evidence
 
 
+def _blank(value: object) -> str:
+    return "" if value is None else str(escape(value))
+
+
+def _fact_items(facts: list[tuple[int, Fact]]) -> Markup:
+    """The facts panel's items (built here, not by a template loop: a page's panels have hundreds of cells)."""
+    return Markup(
+        "".join(
+            f'\n<div class="item" data-evidence="fact{n}"><b>{escape(f.field)}</b> = {escape(f.value)} '
+            f"{_blank(f.unit)} <small>({escape(f.text)})</small></div>"
+            for n, f in facts
+        )
+    )
+
+
+def _indicator_rows(categories: list[Category], indicators: list[Indicator]) -> Markup:
+    """The indicators panel's rows: each category, then each indicator with its target, actual, weight, score."""
+    rows = [
+        f'\n<tr data-evidence="ind-{c.id}"><td colspan="4"><b>{escape(c.name)}</b></td><td>{_blank(c.weight)}</td>'
+        f"<td>{_blank(c.score)}</td></tr>"
+        for c in categories
+    ] + [
+        f'\n<tr data-evidence="ind-{i.id}"><td>{_blank(i.category)}</td><td>{escape(i.name)}</td>'
+        f"<td>{_blank(i.target.text if i.target else None)}</td><td>{_blank(i.actual.text if i.actual else None)}</td>"
+        f"<td>{_blank(i.weight)}</td><td>{_blank(i.score)}</td></tr>"
+        for i in indicators
+    ]
+    return Markup("".join(rows))
+
+
 def render_page(document: Document, report: Report) -> str:
     """The whole review page as one HTML string."""
     heading_levels = {s.heading_span[0]: s.level for s in report.sections}
@@ -178,9 +208,10 @@ def render_page(document: Document, report: Report) -> str:
             blocks=Markup("\n".join(_block(document, b, quantities, starts, heading_levels) for b in document.blocks)),
             checks=[(n, report.checks[n]) for n in order],
             failed=sum(c.status == "fail" for c in report.checks),
-            facts=[item for _, items in sorted(by_field.items()) for item in items],
-            categories=report.evaluation.categories,
-            indicators=report.evaluation.indicators,
+            fact_count=len(report.facts),
+            fact_items=_fact_items([item for _, items in sorted(by_field.items()) for item in items]),
+            indicator_count=len(report.evaluation.indicators),
+            indicator_rows=_indicator_rows(report.evaluation.categories, report.evaluation.indicators),
             evidence=_evidence(document, report),
         )
     )
