@@ -24,6 +24,9 @@ from .quantities import unit_quantity
 from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
 
 _NOT_MONEY = ("execution_rate", "weight", "score")
+# The lines after a header that can hold its rows: a basic-data table has a few dozen at most, one per line or
+# one cell per line (its widest form, 4 cells a row, fills 4 lines a row).
+_ROW_LINES = 240
 _NUMBER_PIECE = regex.compile(r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?%?")
 # Longer fused runs are not cut (the ways to cut grow exponentially; real rows fuse six cells at most).
 _MAX_FUSED = 40
@@ -646,9 +649,13 @@ def _row_lines(text: str, offset: int, width: int) -> Iterator[tuple[int, str]]:
     if offset <= 0:
         return
     lines = []
-    for line in text[offset:].split("\n"):
-        lines.append((offset, line))
-        offset += len(line) + 1
+    for _ in range(_ROW_LINES):  # a table's rows, not the rest of the document (which made this quadratic)
+        end = text.find("\n", offset)
+        end = len(text) if end < 0 else end
+        lines.append((offset, text[offset:end]))
+        if end == len(text):
+            break
+        offset = end + 1
     if not width:
         yield from lines
         return

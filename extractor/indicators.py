@@ -375,6 +375,8 @@ def _table_indicators(
 
 _CELL_SEPARATOR = regex.compile(r"\t|\||\s+")
 _BARE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+# The most digits a row's fused actual, weight and score run to (a weight and a score are at most 100.00 each).
+_MAX_FUSED_DIGITS = 24
 _WRITTEN_NUMBER = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.%])")
 
 
@@ -428,9 +430,13 @@ def _text_rows(
     per line (FORMS.md rendering 3), the name's line and one line per value column after it: empty lines and
     lone '|' are empty cells."""
     lines, offset = [], start
-    for line in text[start:].split("\n")[:max_lines]:
-        lines.append((line, offset))
-        offset += len(line) + 1
+    for _ in range(max_lines):  # found line by line: splitting the rest of the document made this quadratic
+        end = text.find("\n", offset)
+        end = len(text) if end < 0 else end
+        lines.append((text[offset:end], offset))
+        if end == len(text):
+            break
+        offset = end + 1
     if not one_per_line:
         return _line_rows(lines, ends, roles)
     stream = []
@@ -587,7 +593,10 @@ def _split_cells(line: str, offset: int) -> list[tuple[str, int]]:
 
 def _weight_score_splits(run: str, limit: Decimal, leading: int = 0) -> list[tuple[str, ...]]:
     """The ways a run of digits splits into `leading` numbers, then a weight and a score, with score ≤ weight ≤
-    limit (FORMS.md rendering 5: 得分 ≤ 分值, a child's weight within its parent's)."""
+    limit (FORMS.md rendering 5: 得分 ≤ 分值, a child's weight within its parent's). A run longer than a row's
+    fused values can be (_MAX_FUSED_DIGITS) is not cut at all."""
+    if len(run) > _MAX_FUSED_DIGITS:
+        return []
     found = []
     for cuts in itertools.combinations(range(1, len(run)), leading + 1):
         pieces = tuple(run[a:b] for a, b in zip((0, *cuts), (*cuts, len(run))))

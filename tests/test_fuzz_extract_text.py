@@ -135,6 +135,15 @@ HOSTILE_SHAPES = {
     "one long numeral": lambda n: "一" * n + "万元",
     "one long line": lambda n: "预算" * (n // 2),
     "pipe table rows": lambda n: "a|b|1万元\n" * (n // 8),
+    "basic-data headers": lambda n: (
+        "经费控制情况（万元） 2022年决算数 2023年预算数 2023年决算数\n三公经费\n" * (n // 43)
+    ),
+    "indicator headers and totals": lambda n: (
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n总分\n" * (n // 41)
+    ),
+    "one fused value run": lambda n: (
+        "一级指标二级指标三级指标指标性质指标值度量单位完成值权重得分\n道路面积≥120万平方米" + "9" * n
+    ),
 }
 
 
