@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import multiprocessing
 import os
 import threading
@@ -25,7 +26,7 @@ from .batch import BatchSettings, _Pool, version_key
 from .errors import ExtractorError
 from .load import read_file
 
-# A long scan is cut into ranges of at most this many pages (fewer when the cluster has threads to spare).
+# A long scan is cut into ranges of at most this many pages, of even size over the cluster's threads.
 MAX_PAGES_PER_TASK = 8
 # Files per Dask task (Dask's own cost per task is shared by them), and tasks in flight per cluster thread.
 FILES_PER_TASK = 16
@@ -187,19 +188,18 @@ class DaskPool:
         """Page ranges of a scan as tasks, and the record's assembly once they are all read. The bytes are
         copied to every worker, so losing one worker loses no page."""
         path, sha = slot["task"]
-        size = max(1, min(MAX_PAGES_PER_TASK, pages // self.threads))
         shared = self.client.scatter(data, broadcast=True, hash=False)
         ranges = [
             self.client.submit(
                 read_pages_on_worker,
                 str(path),
                 shared,
-                (first, min(first + size, pages)),
+                page_range,
                 self.settings.timeout_seconds,
                 self.settings.memory_mb,
                 pure=False,
             )
-            for first in range(0, pages, size)
+            for page_range in page_ranges(pages, self.threads)
         ]
         slot.update(
             index=None,
@@ -339,6 +339,15 @@ def _outcome(function, *args) -> tuple:
         return "error", ("MemoryLimit", "ran out of memory")
     except Exception as e:
         return "error", ("InternalError", f"{type(e).__name__}: {e}")
+
+
+def page_ranges(pages: int, threads: int) -> list[tuple[int, int]]:
+    """[first, last) ranges of a scan's pages: as many as a multiple of the cluster's threads, of even size and
+    at most MAX_PAGES_PER_TASK pages: 20 pages on 2 threads are 5+5+5+5, not 8+8+4, whose last range would leave
+    a thread idle for a third of the scan."""
+    tasks = threads * math.ceil(pages / (threads * MAX_PAGES_PER_TASK))
+    size = math.ceil(pages / tasks)
+    return [(first, min(first + size, pages)) for first in range(0, pages, size)]
 
 
 def read_pages_on_worker(

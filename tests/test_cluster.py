@@ -246,3 +246,21 @@ def test_worker_with_another_version_is_refused(cluster, monkeypatch):
         f"runs another extractor version or other patterns ({ours}, here "
         "0000000000000000); install the same version on every worker"
     )
+
+
+@pytest.mark.parametrize(
+    "pages, threads, ranges",
+    [
+        (20, 2, [(0, 5), (5, 10), (10, 15), (15, 20)]),
+        (13, 2, [(0, 7), (7, 13)]),
+        (4, 2, [(0, 2), (2, 4)]),
+        (20, 1, [(0, 7), (7, 14), (14, 20)]),
+        (3, 4, [(0, 1), (1, 2), (2, 3)]),
+        (300, 8, [(i, min(i + 8, 300)) for i in range(0, 300, 8)]),
+    ],
+)
+def test_page_ranges_are_even_over_the_threads(pages, threads, ranges):
+    """A scan's pages are cut into ranges of even size, as many as a multiple of the threads, at most 8 pages."""
+    from extractor.cluster import page_ranges
+
+    assert page_ranges(pages, threads) == ranges
