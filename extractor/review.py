@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .document import Block, Document
-from .record import Category, Fact, Indicator, Report
+from .record import Category, Check, Fact, Indicator, Report
 
 KIND_COLOURS = {
     "amount": "#ffe08a",
@@ -150,6 +150,17 @@ def _blank(value: object) -> str:
     return "" if value is None else str(escape(value))
 
 
+def _check_items(checks: list[tuple[int, Check]]) -> Markup:
+    """The checks panel's items, failures first."""
+    return Markup(
+        "".join(
+            f'\n<div class="item {c.status} {c.severity}" data-evidence="check{n}" data-rule="{escape(c.rule)}" '
+            f'data-status="{c.status}"><b>{c.severity} · {c.status}</b> {escape(c.rule)}<br>{escape(c.message)}</div>'
+            for n, c in checks
+        )
+    )
+
+
 def _fact_items(facts: list[tuple[int, Fact]]) -> Markup:
     """The facts panel's items (built here, not by a template loop: a page's panels have hundreds of cells)."""
     return Markup(
@@ -206,7 +217,7 @@ def render_page(document: Document, report: Report) -> str:
             colours=KIND_COLOURS,
             kind_names=KIND_NAMES,
             blocks=Markup("\n".join(_block(document, b, quantities, starts, heading_levels) for b in document.blocks)),
-            checks=[(n, report.checks[n]) for n in order],
+            check_items=_check_items([(n, report.checks[n]) for n in order]),
             failed=sum(c.status == "fail" for c in report.checks),
             fact_count=len(report.facts),
             fact_items=_fact_items([item for _, items in sorted(by_field.items()) for item in items]),
