@@ -19,7 +19,7 @@ from typing import Iterator, Optional, cast
 import regex
 
 from . import patterns
-from .grids import Squeezed, is_values_line, paired_by_rank, split_header_lines, squeeze
+from .grids import Squeezed, is_values_line, lines_after, paired_by_rank, split_header_lines, squeeze
 from .quantities import unit_quantity
 from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
 
@@ -648,14 +648,7 @@ def _row_lines(text: str, offset: int, width: int) -> Iterator[tuple[int, str]]:
     per line (FORMS.md rendering 3), the label line and the `width` value lines after it (blank lines skipped)."""
     if offset <= 0:
         return
-    lines = []
-    for _ in range(_ROW_LINES):  # a table's rows, not the rest of the document (which made this quadratic)
-        end = text.find("\n", offset)
-        end = len(text) if end < 0 else end
-        lines.append((offset, text[offset:end]))
-        if end == len(text):
-            break
-        offset = end + 1
+    lines = lines_after(text, offset, _ROW_LINES)
     if not width:
         yield from lines
         return

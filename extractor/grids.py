@@ -36,6 +36,20 @@ def _is_unit(word: str) -> bool:
     return quantity is not None and quantity.text == "1" + word
 
 
+def lines_after(text: str, start: int, count: int) -> list[tuple[int, str]]:
+    """(start, text) of at most `count` lines from `start`: the rows a table can hold, found one by one (splitting
+    the rest of the document for every table made reading quadratic in the number of tables)."""
+    lines = []
+    for _ in range(count):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        lines.append((start, text[start:end]))
+        if end == len(text):
+            break
+        start = end + 1
+    return lines
+
+
 def paired_by_rank(kinds: list[str]) -> dict[int, int]:
     """Lines of labels paired with lines of values (FORMS.md rendering 7): where a run of k "labels" lines (an
     "end" label, the total row, closes a run) is followed by exactly k "values" lines, label i takes values

@@ -14,7 +14,7 @@ import regex
 
 from . import patterns
 from .document import Block, Cell, Document
-from .grids import is_values_line, paired_by_rank, split_header_lines, squeeze
+from .grids import is_values_line, lines_after, paired_by_rank, split_header_lines, squeeze
 from .record import Category, CellRef, Indicator, IndicatorValue, Quantity, ReadWarning, Section
 from .structure import heading_marker
 
@@ -134,8 +134,8 @@ def _prose_indicator(document: Document, block: Block, quantities: _Quantities) 
         return None
     groups: dict[str, str] = {}
     if split := regex.fullmatch(r"([^：:]+)[：:]\s*(.+)", name):  # 数量指标：培训人次
-        for level in ("category", "subcategory"):
-            if split.group(1).strip() in _rules()["text_table"][f"{level.replace('category', 'categories')}"]:
+        for level, words in (("category", "categories"), ("subcategory", "subcategories")):
+            if split.group(1).strip() in _rules()["text_table"][words]:
                 groups, name = {level: split.group(1).strip()}, split.group(2).strip()
     value_ends = _rules()["prose"]["value_ends"]
     fields: dict = {}
@@ -429,14 +429,7 @@ def _text_rows(
     """The rows after a text header of `roles`. A row is a line of cells, or, where the header stood one cell
     per line (FORMS.md rendering 3), the name's line and one line per value column after it: empty lines and
     lone '|' are empty cells."""
-    lines, offset = [], start
-    for _ in range(max_lines):  # found line by line: splitting the rest of the document made this quadratic
-        end = text.find("\n", offset)
-        end = len(text) if end < 0 else end
-        lines.append((text[offset:end], offset))
-        if end == len(text):
-            break
-        offset = end + 1
+    lines = [(line, at) for at, line in lines_after(text, start, max_lines)]
     if not one_per_line:
         return _line_rows(lines, ends, roles)
     stream = []
@@ -854,14 +847,13 @@ def _text_table_indicators(
             if width and len(run_on) > 2 * width
             else _text_rows(text, line_start, roles, ends, rules["max_lines"], one_per_line)
         )
+        stop = _table_end(text, header_end, headers[n + 1 :])
         if group_weights and (one_per_line or not any(_BARE_NUMBER.fullmatch(c) for row in rows for c, _ in row[1:])):
             # one cell per line or fused: rows cut by the weights (FORMS.md D, older framework)
-            stop = _table_end(text, header_end, headers[n + 1 :])
             rows = _weighted_group_rows(_segments(text, line_start, stop), roles, len(values))
         # a table fused rows and all runs on after its header on the same line (rendering 5 without line breaks)
         fused = len(quantities.between(header_end, line_end)) >= 2
         if fused and not any(_BARE_NUMBER.fullmatch(cell) for row in rows for cell, _ in row):
-            stop = _table_end(text, header_end, headers[n + 1 :])
             rows = _fused_rows(text, header_end, stop, values, quantities, warnings)
         for cells in rows:
             if len(cells) == 1:
