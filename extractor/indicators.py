@@ -37,6 +37,14 @@ def _label_pattern() -> regex.Pattern:
     return regex.compile("|".join(f"(?P<{role}_{i}>{regex.escape(word)})" for i, (word, role) in enumerate(parts)))
 
 
+@cache
+def _scrambled_labels() -> dict[str, str]:
+    """The role of each label of four characters or more, by its characters in sorted order: an OCR'd header
+    cell whose lines were read out of order still has them."""
+    labels = _rules()["labels"]
+    return {"".join(sorted(word)): role for role, words in labels.items() for word in words if len(word) >= 4}
+
+
 def _labels_in(line: str) -> list[tuple[str, int, int]]:
     """(role, start, end) of every indicator label in `line`, left to right."""
     found = []
@@ -53,6 +61,8 @@ def is_item_line(line: str) -> bool:
 
 
 _SPACES = regex.compile(r"\s+")
+_HAN = regex.compile(r"\p{Han}")
+_DIGIT = regex.compile(r"\d")
 
 
 def _clean(text: str) -> str:
@@ -378,6 +388,12 @@ _BARE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 # The most digits a row's fused actual, weight and score run to (a weight and a score are at most 100.00 each).
 _MAX_FUSED_DIGITS = 24
 _WRITTEN_NUMBER = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.%])")
+# A score cell ending a fused row: a number not inside another (a full stop may end the text before it).
+_SCORE_CELL = regex.compile(r"(?<!\d)(?<!\d\.)\d+(?:\.\d+)?(?!\.?\d)")
+# A target that the actual repeats (2370人2370人): the cells after a weight fused in front of the target.
+_REPEATED = regex.compile(r"(\S{2,30}?)\1")
+# The most readings of a fused table's group kept while reading it: more is ambiguity, read as none.
+_MAX_READINGS = 16
 
 
 def _text_headers(text: str) -> list[tuple[list[str], int, int]]:
@@ -394,6 +410,10 @@ def _text_headers(text: str) -> list[tuple[list[str], int, int]]:
             if len(run) >= rules["table"]["min_header_labels"] and "name" in [r for r, _ in run]:
                 headers.append(([r for r, _ in run], kept[first_start], kept[last_end - 1] + 1))
             run = []
+        if role and run and (scrambled := _scrambled_labels().get("".join(sorted(squeezed[last_end:start])))):
+            # OCR read the lines of a wrapped header cell out of order (参考分值 as 考值参分)
+            if scrambled not in [r for r, _ in run]:
+                run.append((scrambled, last_end))
         if role:
             roles = [r for r, _ in run]
             role = cast(str, _group_weight(role, roles[-1] if roles else None))  # a role stays a role
@@ -771,6 +791,181 @@ def _fused_values(run: list[Quantity], values: list[str], limit: Decimal) -> Opt
     return None
 
 
+def _is_weight_first(values: list[str]) -> bool:
+    """A header whose weight column comes before the target and the score after the actual (分值 | 指标值 | 实际值
+    | 得分: the Ningxia and 参考分值 forms)."""
+    core = [v for v in values if v in ("target", "actual", "weight", "score")]
+    return core == ["weight", "target", "actual", "score"]
+
+
+def _weighted_groups(text: str, start: int, stop: int) -> list[tuple[str, int, int, Decimal, int]]:
+    """The group cells of a fused table that state their weight in brackets (项目决策(10分), 数量指标(10分)):
+    (name, start, end, weight, level). The name is the run of Chinese characters before the bracket, or the
+    framework word it ends with where more than two characters stand before that word (the end of the row
+    before); a group named freely is a category where another group follows at once or none is open yet, else
+    a sub-category."""
+    rules = _rules()["text_table"]
+    words = sorted(rules["categories"] + rules["subcategories"], key=len, reverse=True)
+    found: list[tuple[str, int, int, Decimal, int]] = []
+    weights = list(_weight_in_name().finditer(text, start, stop))
+    for n, m in enumerate(weights):
+        at = m.start()
+        while at > max(start, m.start() - 13) and _HAN.match(text[at - 1]):
+            at -= 1
+        run = text[at : m.start()]
+        word = next((w for w in words if run.endswith(w)), None)
+        if word is None or len(run) - len(word) in (1, 2):  # a word of the framework inside a name (履职产出)
+            if not 2 <= len(run) <= 12:
+                continue
+            word = run
+            followed = n + 1 < len(weights) and not text[m.end() : weights[n + 1].start()].strip(" \n")[12:]
+            level = 1 if followed or not any(g[4] == 1 for g in found) else 2
+        else:
+            level = 1 if word in rules["categories"] else 2
+        found.append((word, m.start() - len(word), m.end(), Decimal(m.group(1)), level))
+    return found
+
+
+@cache
+def _row_item() -> regex.Pattern:
+    """What starts an item inside a fused row, before its name: a group word of the framework ending in 指标,
+    with the item's number fused to it (生态效益指标1病害减少), or an item marker (指标2:, 3、)."""
+    rules = _rules()["text_table"]
+    words = sorted((w for w in rules["categories"] + rules["subcategories"] if w.endswith("指标")), key=len)[::-1]
+    marker = rules["weight_first"]
+    return regex.compile(
+        f"(?P<word>{'|'.join(map(regex.escape, words))})(?:{marker['item_number']})?|{marker['item_marker']}"
+    )
+
+
+_Row = tuple[str, int, Optional[str], tuple[str, int], Optional[tuple[str, int]]]
+
+
+def _weight_first_rows(text: str, start: int, stop: int, limit: Decimal) -> list[list[_Row]]:
+    """Every way text[start:stop] reads as fused rows of name, weight, target and actual, score (the weight
+    fused in front of the target: 保障人数102370人2370人10), each weight ≤ limit and each score ≤ its weight,
+    no row's cells across the next item: rows as (name, name start, sub-category word, weight cell, score
+    cell). A row whose numbers fit no weight is skipped up to the next item; the score of the last may be
+    unread where its weight is fused to a target that the actual repeats. At most _MAX_READINGS are kept."""
+    rules = _rules()["text_table"]["weight_first"]
+    item, in_name, not_score = _row_item(), regex.compile(rules["digits_in_name"]), regex.compile(rules["not_a_score"])
+    subcategories = set(_rules()["text_table"]["subcategories"])
+    max_name = _rules()["prose"]["max_name_length"]
+    readings: dict[int, list[list[_Row]]] = {}
+
+    def past_items(at: int, subcategory: Optional[str]) -> tuple[int, Optional[str]]:
+        while m := item.match(text, at, stop) or _SPACES.match(text, at, stop):
+            word = m.groupdict().get("word")
+            subcategory, at = word if word in subcategories else subcategory, m.end()
+        return at, subcategory
+
+    def from_(origin: int) -> list[list[_Row]]:
+        if origin in readings:
+            return readings[origin]
+        readings[origin] = []
+        at, subcategory = past_items(origin, None)
+        if not _DIGIT.search(text, at, stop):
+            readings[origin] = [[]]  # what is left is the last row's 偏差原因, or nothing
+            return readings[origin]
+        end = at
+        while end < stop:
+            if text[end] == "\n" and item.match(text, end + 1, stop):
+                at, subcategory = past_items(end + 1, subcategory)  # a page's or group's item: the name is after it
+                end = at
+            elif text[end].isdigit():
+                piece = in_name.match(text, end, stop)
+                if not piece:
+                    break
+                end = piece.end()
+            else:
+                end += 1
+        name = text[at:end].strip()
+        found: list[list[_Row]] = []
+        run = _BARE_NUMBER.match(text, end, stop)
+        named = len(_HAN.findall(name)) >= 2 and len(name) <= max_name
+        if run and named:
+            next_item = item.search(text, run.end(), stop)
+            cells_end = next_item.start() if next_item else stop
+            row = (name, text.index(name, at), subcategory)
+            for cut in range(1, len(run.group()) + 1):
+                weight, rest = run.group()[:cut], run.group()[cut:]
+                if not _is_written_number(weight) or (rest and not _is_written_number(rest)):
+                    continue
+                if Decimal(weight) > limit:
+                    break
+                scores = [
+                    s
+                    for s in _SCORE_CELL.finditer(text, end + cut, cells_end)
+                    if not not_score.match(text, s.end()) and Decimal(s.group()) <= Decimal(weight)
+                ]
+                for s in scores:
+                    found += [[(*row, (weight, end), (s.group(), s.start())), *after] for after in from_(s.end())]
+                if not scores and rest and _REPEATED.match(text, end + cut, cells_end):
+                    found.append([(*row, (weight, end), None)])
+        if named and not found and (following := item.search(text, end, stop)):
+            found = from_(following.start())  # a row whose numbers fit no weight (8000亩 / 8535.5亩) is left
+        readings[origin] = found[:_MAX_READINGS]
+        return readings[origin]
+
+    return from_(start)
+
+
+def _weight_first_table(
+    text: str, start: int, stop: int, warnings: list[ReadWarning]
+) -> tuple[list[dict], list[Category]]:
+    """Indicators of a fused table with the weight before the target (FORMS.md rendering 5), where the groups'
+    weights settle the numbers: in each group, its rows' weights and its sub-groups' add up to its own, and a
+    group read in exactly one way. A group read in none or several is left unread and reported."""
+    groups = _weighted_groups(text, start, stop)
+    max_numbers = _rules()["text_table"]["weight_first"]["max_group_numbers"]
+    categories = [
+        Category(id="", name=name, level=level, weight=weight, span=(at, end))  # type: ignore[arg-type]
+        for name, at, end, weight, level in groups
+    ]
+    bounds = [(start, groups[0][1] if groups else stop, None)] + [
+        (g[2], groups[n + 1][1] if n + 1 < len(groups) else stop, g) for n, g in enumerate(groups)
+    ]
+    found: list[dict] = []
+    category = subcategory = None
+    for n, (seg_start, seg_end, group) in enumerate(bounds):
+        total: Optional[Decimal] = None
+        limit = Decimal(100)
+        if group is not None:
+            name, _, _, weight, level = group
+            limit = weight
+            if level == 1:
+                category, subcategory = name, None
+                children = itertools.takewhile(lambda g: g[4] == 2, (b[2] for b in bounds[n + 1 :] if b[2]))
+                total = weight - sum((g[3] for g in children), Decimal(0))
+            else:
+                subcategory, total = name, weight
+        numbers = len(_BARE_NUMBER.findall(text, seg_start, seg_end))
+        readings = _weight_first_rows(text, seg_start, seg_end, limit) if numbers <= max_numbers else []
+        if total is None:
+            readings = [r for r in readings if all(row[4] for row in r)]  # no sum to settle an unread score
+        else:
+            readings = [r for r in readings if sum((Decimal(row[3][0]) for row in r), Decimal(0)) == total]
+        if len(readings) != 1:
+            if numbers:
+                warnings.append(ReadWarning.unread_row((seg_start, seg_end), text[seg_start:seg_end]))
+            continue
+        row_subcategory = None
+        for name, at, item_subcategory, weight_cell, score_cell in readings[0]:
+            row_subcategory = item_subcategory or row_subcategory
+            found.append(
+                {
+                    "category": category,
+                    "subcategory": row_subcategory or subcategory,
+                    "number": None,
+                    "name": name,
+                    "weight": Decimal(weight_cell[0]),
+                    "score": Decimal(score_cell[0]) if score_cell else None,
+                    "span": (at, at + len(name)),
+                }
+            )
+    return found, categories
+
+
 def _group_cells(text: str, start: int) -> list[tuple[str, int]]:
     """The group cells a fused row starts with, as cells: category and sub-category words (产出指标(50分)数量指标),
     and groups named freely with their weight in brackets (目标设定(6分), FORMS.md D)."""
@@ -854,6 +1049,11 @@ def _text_table_indicators(
         # a table fused rows and all runs on after its header on the same line (rendering 5 without line breaks)
         fused = len(quantities.between(header_end, line_end)) >= 2
         if fused and not any(_BARE_NUMBER.fullmatch(cell) for row in rows for cell, _ in row):
+            if _is_weight_first(values):
+                table_rows, table_categories = _weight_first_table(text, header_end, stop, warnings)
+                found += table_rows
+                categories += table_categories
+                continue
             rows = _fused_rows(text, header_end, stop, values, quantities, warnings)
         for cells in rows:
             if len(cells) == 1:

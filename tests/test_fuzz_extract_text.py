@@ -144,6 +144,9 @@ HOSTILE_SHAPES = {
     "one fused value run": lambda n: (
         "一级指标二级指标三级指标指标性质指标值度量单位完成值权重得分\n道路面积≥120万平方米" + "9" * n
     ),
+    "weight-first fused groups": lambda n: (
+        "一级指标二级指标三级指标分值年度指标值全年实际值得分" + ("产出指标(40分)" + "名称一2完成1" * 20) * (n // 170)
+    ),
 }
 
 

@@ -36,16 +36,6 @@ CASES = [
             ("资料按时上报率", "产出指标", "时效指标", None, D("19.6")),
         ],
     ),
-    # the weight fused in front of the target, which the actual repeats; where the actual differs, no split
-    (
-        PROJECT
-        + WEIGHT_FIRST
-        + "产出指标(40分)数量指标免费发放原原种8550万粒550万粒8企业自行采购8200万粒190万粒7质量指标种薯合格率1090%90%9",
-        [
-            ("免费发放原原种", "产出指标", "数量指标", D(8), D(8)),
-            ("种薯合格率", "产出指标", "质量指标", D(10), D(9)),
-        ],
-    ),
     # a weight above the category's stated weight is not a reading (8550 could be 85 | 50)
     (
         PROJECT + WEIGHT_FIRST + "产出指标(8分)数量指标免费发放原原种8550万粒550万粒8",
@@ -81,6 +71,81 @@ CASES = [
 ]
 
 
+# Tables fused with the weight before the target (分值 | 指标值 | 实际值 | 得分) and targets in words: the numbers
+# alternate weight and score, read only where every group's rows and sub-groups add up to the group's weight.
+WEIGHT_FIRST_CASES = [
+    # the weight fused in front of the target (8550万粒 is 8 | 550万粒, 85 is above the group's 26)
+    (
+        "产出指标(26分)数量指标免费发放原原种8550万粒550万粒8企业自行采购8200万粒190万粒7质量指标种薯合格率1090%90%9",
+        [
+            ("免费发放原原种", "产出指标", "数量指标", D(8), D(8)),
+            ("企业自行采购", "产出指标", "数量指标", D(8), D(7)),
+            ("种薯合格率", "产出指标", "质量指标", D(10), D(9)),
+        ],
+    ),
+    # the same rows under a group of 40 do not add up: none is read
+    (
+        "产出指标(40分)数量指标免费发放原原种8550万粒550万粒8企业自行采购8200万粒190万粒7质量指标种薯合格率1090%90%9",
+        [],
+    ),
+    # targets and actuals in words, nothing between the rows but the change from number to name
+    (
+        "项目决策(10分)项目目标完整性4一目标明确、内容细化4项目立项相关性2一按照标准管理2可行性2实际工作需求2"
+        + "适当性2有资金测算标准2",
+        [
+            ("项目目标完整性", "项目决策", None, D(4), D(4)),
+            ("项目立项相关性", "项目决策", None, D(2), D(2)),
+            ("可行性", "项目决策", None, D(2), D(2)),
+            ("适当性", "项目决策", None, D(2), D(2)),
+        ],
+    ),
+    # a group named freely and followed at once by a weighted sub-group is a category; the score of a row whose
+    # weight is fused to a target the actual repeats may be unreadable (IO)
+    (
+        "履职产出(15分)数量指标(10分)保障人数102370人2370人IO质量指标(5分)公用经费标准5符合相关文件要求符合相关文件要求5",
+        [
+            ("保障人数", "履职产出", "数量指标", D(10), None),
+            ("公用经费标准", "履职产出", "质量指标", D(5), D(5)),
+        ],
+    ),
+    # a group cell and a page number before the name (投入管理 / 2、); a date is part of a name, not a number
+    (
+        "项目管理(14分)财务管理制度有效性2一持续有效2投入管理\n2、预算执行率10一100%9指标12021年12月前完成资金支付211月底完成2",
+        [
+            ("财务管理制度有效性", "项目管理", None, D(2), D(2)),
+            ("预算执行率", "项目管理", None, D(10), D(9)),
+            ("2021年12月前完成资金支付", "项目管理", None, D(2), D(2)),
+        ],
+    ),
+    # a row whose numbers fit no weight (8000亩 / 8535.5亩) is passed over, up to the next item
+    (
+        "产出指标(16分)数量指标指标1免费发放原原种8550万粒550万粒8指标2一级种薯繁育基地8000亩\n8535.5亩"
+        + "质量指标指标1采购的原原种合格率8合格率90%90%8",
+        [
+            ("免费发放原原种", "产出指标", "数量指标", D(8), D(8)),
+            ("采购的原原种合格率", "产出指标", "质量指标", D(8), D(8)),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("header", [WEIGHT_FIRST, WEIGHT_FIRST.replace("分值", "考值参分")])
+@pytest.mark.parametrize("rows, expected", WEIGHT_FIRST_CASES)
+def test_weight_first_rows(header, rows, expected):
+    """The same rows under the header as printed and as OCR read it, the lines of 参考分值 out of order."""
+    report = extractor.extract_text(PROJECT + header + rows)
+    got = [(i.name, i.category, i.subcategory, i.weight, i.score) for i in report.evaluation.indicators]
+    assert got == expected
+
+
+def test_weight_first_group_that_does_not_add_up_is_reported():
+    text = PROJECT + WEIGHT_FIRST + "项目决策(12分)项目目标完整性4一目标明确4可行性2实际工作需求2"
+    report = extractor.extract_text(text)
+    assert [(w.code, text[slice(*w.span)]) for w in report.warnings] == [
+        ("unread_row", "项目目标完整性4一目标明确4可行性2实际工作需求2")
+    ]
+
+
 @pytest.mark.parametrize("text, expected", CASES)
 def test_fused_rows(text, expected):
     report = extractor.extract_text(text)
@@ -100,10 +165,10 @@ def test_category_weight_kept_over_unread_rows():
     text = (
         PROJECT
         + WEIGHT_FIRST
-        + "产出指标(40分)数量指标免费发放原原种8550万粒550万粒8效益指标(30分)社会效益指标种植收入8200万粒190万粒7"
+        + "产出指标(8分)数量指标免费发放原原种8550万粒550万粒8效益指标(30分)社会效益指标种植收入8200万粒190万粒7"
     )
     report = extractor.extract_text(text)
-    assert [(c.name, c.weight) for c in report.evaluation.categories] == [("产出指标", D(40)), ("效益指标", D(30))]
+    assert [(c.name, c.weight) for c in report.evaluation.categories] == [("产出指标", D(8)), ("效益指标", D(30))]
     assert [i.name for i in report.evaluation.indicators] == ["免费发放原原种"]
 
 
@@ -317,7 +382,7 @@ def test_groups_placed_by_weights(text, categories, expected):
         ),
         (
             PROJECT + WEIGHT_FIRST + "产出指标(40分)数量指标免费发放原原种8550万粒550万粒8企业自行采购8200万粒190万粒7",
-            ["企业自行采购8200万粒190万粒7"],
+            ["数量指标免费发放原原种8550万粒550万粒8企业自行采购8200万粒190万粒7"],
         ),
         (
             DEPARTMENT + "一级指标二级指标三级指标分值评价标准得分\n绩效指标明确性3分3档计分2\n",
