@@ -19,7 +19,7 @@ from typing import Iterator, Optional, cast
 import regex
 
 from . import patterns
-from .grids import Squeezed, is_values_line, lines_after, paired_by_rank, split_header_lines, squeeze
+from .grids import Squeezed, is_values_line, lines_after, paired_by_rank, squeeze, unsplit_headers
 from .quantities import unit_quantity
 from .record import Evidence, FormTable, Quantity, ReadWarning, TableRow
 
@@ -107,6 +107,21 @@ class _Header:
     end: int
 
 
+@cache
+def _header_word() -> regex.Pattern:
+    """A header word of the forms read here, made whole from two lines: a funds column, a basic-data title,
+    staff or year column, a final-accounts column; a few words may stand before a column (年度预算数) and a
+    unit after any, its closing bracket lost (数(万元)."""
+    data = patterns.load("forms")
+    basic = data["basic_data"]
+    words = [*_rules().columns, *basic["titles"], *(w for ws in data["final_accounts"]["columns"].values() for w in ws)]
+    staff = [w for key in ("authorized", "actual", "rate") for w in basic["staff"][key]]
+    return regex.compile(
+        rf"(?:\p{{Han}}{{0,4}}(?:{patterns.alternation(words)})|(?:(?:19|20)\d{{2}}年)?(?:实际)?"
+        rf"(?:{patterns.alternation(staff)})|{basic['columns']['pattern']})(?:[(（](?:万元|元)[)）]?)?"
+    )
+
+
 def _headers(text: str, squeezed: Squeezed) -> list[_Header]:
     """Runs of funds column words close together with no number between them."""
     rules = _rules()
@@ -131,12 +146,7 @@ def _headers(text: str, squeezed: Squeezed) -> list[_Header]:
         run.append(m)
     if run:
         close()
-    for start, end, words in split_header_lines(text, lambda w: w in rules.columns):
-        columns = [w for w in words if w in rules.columns]
-        roles = [rules.columns[w] for w in columns]
-        if len(roles) >= rules.min_columns and len(set(roles)) == len(roles) and "actual" in roles:
-            found = [h for h in found if not start <= h.start <= end] + [_Header(roles, columns, start, end)]
-    return sorted(found, key=lambda h: h.start)
+    return found
 
 
 def _roles_resolved(header: _Header, region: str) -> list[str]:
@@ -788,6 +798,8 @@ def read_forms(text: str, fiscal_year: Optional[int] = None) -> FormReading:
     """Facts from every funds block (forms A and B) and basic-data table (C) in `text`, and the total score
     from the 总分 row."""
     rules = _rules()
+    # headers wrapped over two lines are read made whole, in place (FORMS.md rendering 6)
+    text = unsplit_headers(text, lambda word: bool(_header_word().fullmatch(word)))
     squeezed = squeeze(text)
     reading = FormReading()
     for header in _headers(text, squeezed):

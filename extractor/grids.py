@@ -124,3 +124,15 @@ def split_header_lines(text: str, is_word: Callable[[str], bool]) -> list[tuple[
         if i == len(fragments) and len(cells) >= len(fragments):
             found.append((start, offset + len(second), words))
     return found
+
+
+def unsplit_headers(text: str, is_word: Callable[[str], bool]) -> str:
+    """`text` with each header whose cells wrapped onto a second line (split_header_lines) written on one line,
+    its words made whole and padded with spaces to the lines' length: every offset outside those headers stays
+    the same, so what is read after a header points into the text itself."""
+    pieces, at = [], 0
+    for start, end, words in split_header_lines(text, is_word):
+        if start >= at:
+            pieces += [text[at:start], " ".join(words).ljust(end - start)]
+            at = end
+    return "".join(pieces) + text[at:] if pieces else text

@@ -27,25 +27,13 @@ KNOWN_GAPS = {
         "D-older.6-pdf-flattened",
     },
     "test_fact_evidence_is_the_form_cell": {
-        "A-provincial.6-pdf-flattened",
-        "C-basic-data.6-pdf-flattened",
-        "E-expenditure.6-pdf-flattened",
         "E-expenditure.7-values-apart",
     },
     "test_facts": {
-        "A-provincial.6-pdf-flattened",
-        "C-basic-data.6-pdf-flattened",
-        "E-expenditure.6-pdf-flattened",
         "E-expenditure.7-values-apart",
     },
     "test_indicators": {
-        "A-provincial.6-pdf-flattened",
         "D-newer.7-values-apart",
-    },
-    "test_one_table_matched_to_the_form": {
-        "A-provincial.6-pdf-flattened",
-        "C-basic-data.6-pdf-flattened",
-        "E-expenditure.6-pdf-flattened",
     },
 }
 
