@@ -747,8 +747,17 @@ def _expenditure_total_row(
         return
     label_start, label_end = squeezed.span(m.start(), m.end())
     segment, row_end = _values_after(text, label_end, _rules().row_chars, len(text))
+    values_at = label_end
+    line_end = text.find("\n", label_end)
+    if (
+        line_end > 0
+        and not text[label_end:line_end].strip(" |\t")
+        and (apart := _values_apart_below(text, end, label_start))
+    ):
+        values_at, segment = apart  # the 合计 line holds its label only: its values stand apart (rendering 7)
+        row_end = values_at + len(segment)
     roles = [f"{s}" for s in subjects]
-    cells = _read_row(segment, label_end, roles)
+    cells = _read_row(segment, values_at, roles)
     unit = _header_unit(text, max(0, start - 200), end)
     reading.rows.append((label_start, row_end))
     table = FormTable(
@@ -779,6 +788,23 @@ def _expenditure_total_row(
             f"budget.{subject}.actual",
             Evidence(kind="form_cell", form="E", row=m.group(), column=run[subjects.index(subject)].group()),
         )
+
+
+def _values_apart_below(text: str, header_end: int, label_at: int) -> Optional[tuple[int, str]]:
+    """(start, text) of the values line paired by rank with the label line at `label_at`, among the lines of a
+    table below its header (FORMS.md rendering 7 with the total row first, as 决算 tables have it); lines of
+    header words alone (科目编码 科目名称) are still the header."""
+    header_words = set(patterns.load("forms")["final_accounts"]["header_words"])
+    lines = [(at, line) for at, line in lines_after(text, text.find("\n", header_end) + 1, _ROW_LINES) if line.strip()]
+    while lines and set(lines[0][1].split()) <= header_words:
+        lines.pop(0)
+    kinds = []
+    for _, line in lines:
+        cells = line.replace("|", " ").split()
+        kinds.append("values" if is_values_line(cells) else "row" if regex.search(r"\d", line) else "labels")
+    pairs = paired_by_rank(kinds)
+    label = next((n for n, (at, line) in enumerate(lines) if at <= label_at < at + len(line)), None)
+    return lines[pairs[label]] if label in pairs else None
 
 
 def _unread_row(reading: FormReading, span: tuple[int, int], shown: str) -> None:

@@ -26,12 +26,6 @@ KNOWN_GAPS = {
     "test_categories_with_stated_weights": {
         "D-older.6-pdf-flattened",
     },
-    "test_fact_evidence_is_the_form_cell": {
-        "E-expenditure.7-values-apart",
-    },
-    "test_facts": {
-        "E-expenditure.7-values-apart",
-    },
     "test_indicators": {
         "D-newer.7-values-apart",
     },
