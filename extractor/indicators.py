@@ -585,6 +585,22 @@ def _weighted_group_rows(cells: list[tuple[str, int]], roles: list[str], width: 
     return rows
 
 
+def _floating_group_names(rows: list[list[tuple[str, int]]]) -> list[list[tuple[str, int]]]:
+    """Rows of a table whose groups have weight columns, where a group cell spanning rows was printed after the
+    first rows it spans (FORMS.md rendering 6): a row that starts with its group's weight (20 目标设定 8 ...)
+    takes, in order, the next row that is one word alone (投入) as that group's name."""
+    named: list[list[tuple[str, int]]] = []
+    nameless: list[int] = []
+    for row in rows:
+        if len(row) == 1 and not _DIGIT.search(row[0][0]) and nameless:
+            named[nameless.pop(0)].insert(0, row[0])
+            continue
+        if row and _BARE_NUMBER.fullmatch(row[0][0]):
+            nameless.append(len(named))
+        named.append(list(row))
+    return named
+
+
 def _is_group_word(cell: str) -> bool:
     """A category or sub-category cell (产出指标(50分), 数量指标, or a group named freely with its weight in
     brackets: 目标设定(6分), FORMS.md D), which stands before an indicator's name."""
@@ -1043,6 +1059,8 @@ def _text_table_indicators(
             else _text_rows(text, line_start, roles, ends, rules["max_lines"], one_per_line)
         )
         stop = _table_end(text, header_end, headers[n + 1 :])
+        if group_weights:
+            rows = _floating_group_names(rows)
         if group_weights and (one_per_line or not any(_BARE_NUMBER.fullmatch(c) for row in rows for c, _ in row[1:])):
             # one cell per line or fused: rows cut by the weights (FORMS.md D, older framework)
             rows = _weighted_group_rows(_segments(text, line_start, stop), roles, len(values))
@@ -1076,7 +1094,10 @@ def _text_table_indicators(
                     and not m
                     and (not group_weights or len(cells) <= leaf_cells)
                 )
-                if named:
+                # a row with exactly a leaf's cells, where no deviation column can have vanished, is a leaf
+                # whatever its name (可持续影响 | 长效机制健全 | 5 | 5 under 履职效益, FORMS.md D)
+                whole_leaf = len(cells) == leaf_cells and values[-1:] != ["deviation_reason"] and not m
+                if named or whole_leaf:
                     break
                 if not word and m and categories and categories[-1].weight is None:
                     categories[-1].weight = Decimal(m.group(1))  # 满意度指标 / (10分) on the next line
