@@ -63,6 +63,7 @@ def is_item_line(line: str) -> bool:
 _SPACES = regex.compile(r"\s+")
 _HAN = regex.compile(r"\p{Han}")
 _DIGIT = regex.compile(r"\d")
+_LETTER = regex.compile(r"[A-Za-z]+\p{Han}")
 
 
 def _clean(text: str) -> str:
@@ -84,6 +85,11 @@ class _Quantities:
 
     def between(self, start: int, end: int) -> list[Quantity]:
         return self.all[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+    def has_unit_at(self, position: int) -> bool:
+        """The number at `position` is part of a quantity with a unit (2次, 不少于2次, 95%): a value, not a bare
+        number."""
+        return any(q.kind != "number" and q.span[1] > position for q in self.between(position - 12, position + 1))
 
 
 def _numbers(quantities: _Quantities, start: int, end: int) -> list[Quantity]:
@@ -389,7 +395,9 @@ _BARE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 _MAX_FUSED_DIGITS = 24
 _WRITTEN_NUMBER = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.%])")
 # A score cell ending a fused row: a number not inside another (a full stop may end the text before it).
-_SCORE_CELL = regex.compile(r"(?<!\d)(?<!\d\.)\d+(?:\.\d+)?(?!\.?\d)")
+_SCORE_CELL = regex.compile(r"(?<![\dA-Za-z,，])(?<![\dA-Za-z]\.)(?<!\d[-~～—])\d+(?:\.\d+)?(?!\.?\d)")
+# A weight is at most this many characters (100.00).
+_MAX_WEIGHT_CHARS = 6
 # A target that the actual repeats (2370人2370人): the cells after a weight fused in front of the target.
 _REPEATED = regex.compile(r"(\S{2,30}?)\1")
 # The most readings of a fused table's group kept while reading it: more is ambiguity, read as none.
@@ -817,9 +825,9 @@ def _is_weight_first(values: list[str]) -> bool:
 def _weighted_groups(text: str, start: int, stop: int) -> list[tuple[str, int, int, Decimal, int]]:
     """The group cells of a fused table that state their weight in brackets (项目决策(10分), 数量指标(10分)):
     (name, start, end, weight, level). The name is the run of Chinese characters before the bracket, or the
-    framework word it ends with where more than two characters stand before that word (the end of the row
-    before); a group named freely is a category where another group follows at once or none is open yet, else
-    a sub-category."""
+    framework word it ends with (a word ending in 指标, or one with more than two characters before it: the
+    end of the row before). A group named freely is a sub-category right after a category or after another
+    sub-category, unless another group follows it at once; else a category."""
     rules = _rules()["text_table"]
     words = sorted(rules["categories"] + rules["subcategories"], key=len, reverse=True)
     found: list[tuple[str, int, int, Decimal, int]] = []
@@ -830,12 +838,16 @@ def _weighted_groups(text: str, start: int, stop: int) -> list[tuple[str, int, i
             at -= 1
         run = text[at : m.start()]
         word = next((w for w in words if run.endswith(w)), None)
-        if word is None or len(run) - len(word) in (1, 2):  # a word of the framework inside a name (履职产出)
+        if word is None or (len(run) - len(word) in (1, 2) and not word.endswith("指标")):
+            # a group named freely, or around a short word of the framework (履职产出)
             if not 2 <= len(run) <= 12:
                 continue
             word = run
             followed = n + 1 < len(weights) and not text[m.end() : weights[n + 1].start()].strip(" \n")[12:]
-            level = 1 if followed or not any(g[4] == 1 for g in found) else 2
+            before = found[-1] if found else None
+            # under a category: its first sub-group stands right after it, the next after a sub-group
+            inner = before is not None and (before[4] == 2 or not text[before[2] : at].strip())
+            level = 2 if inner and not followed else 1
         else:
             level = 1 if word in rules["categories"] else 2
         found.append((word, m.start() - len(word), m.end(), Decimal(m.group(1)), level))
@@ -857,77 +869,101 @@ def _row_item() -> regex.Pattern:
 _Row = tuple[str, int, Optional[str], tuple[str, int], Optional[tuple[str, int]]]
 
 
-def _weight_first_rows(text: str, start: int, stop: int, limit: Decimal) -> list[list[_Row]]:
-    """Every way text[start:stop] reads as fused rows of name, weight, target and actual, score (the weight
-    fused in front of the target: 保障人数102370人2370人10), each weight ≤ limit and each score ≤ its weight,
-    no row's cells across the next item: rows as (name, name start, sub-category word, weight cell, score
-    cell). A row whose numbers fit no weight is skipped up to the next item; the score of the last may be
-    unread where its weight is fused to a target that the actual repeats. At most _MAX_READINGS are kept."""
+def _weight_first_rows(text: str, start: int, stop: int, limit: Decimal, quantities: _Quantities) -> list[list[_Row]]:
+    """The ways text[start:stop] reads as fused rows of name, weight, target and actual, score (the weight
+    fused in front of the target: 保障人数102370人2370人10), each weight ≤ limit: rows as (name, name start,
+    sub-category word, weight cell, score cell). A row's score is the first bare number after its weight that
+    is not above it, before the next item; the score of a group's last row may be unread where its weight is
+    fused to a target that the actual repeats. Words without a number before an item are the 偏差原因 of the
+    row before; a row whose numbers fit no weight is passed over up to the next item. More than _MAX_READINGS
+    readings come back as that many and one."""
     rules = _rules()["text_table"]["weight_first"]
     item, in_name, not_score = _row_item(), regex.compile(rules["digits_in_name"]), regex.compile(rules["not_a_score"])
     subcategories = set(_rules()["text_table"]["subcategories"])
     max_name = _rules()["prose"]["max_name_length"]
+    empty, date = rules["empty_cell"], regex.compile(rules["date_word"])
+    # page numbers between the rows (\n3\n, - 4 -, 第2页) are no cells: blanked, offsets kept
+    page = regex.compile(rules["page_number"])
+    plain = text[:start] + page.sub(lambda m: " " * len(m.group()), text[start:stop]) + text[stop:]
     readings: dict[int, list[list[_Row]]] = {}
 
     def past_items(at: int, subcategory: Optional[str]) -> tuple[int, Optional[str]]:
-        while m := item.match(text, at, stop) or _SPACES.match(text, at, stop):
+        while m := item.match(plain, at, stop) or _SPACES.match(plain, at, stop):
             word = m.groupdict().get("word")
             subcategory, at = word if word in subcategories else subcategory, m.end()
         return at, subcategory
+
+    def score_of(weight: str, at: int, end: int) -> Optional[regex.Match]:
+        for s in _SCORE_CELL.finditer(plain, at, stop):
+            if s.end() > end:
+                break  # past the row's cells (a number cut off at the next item would read as a shorter one)
+            if plain.endswith("第", 0, s.start()) or quantities.has_unit_at(s.start()) or date.match(plain, s.end()):
+                continue  # a value of the target or the actual (2次, 第4季度, 12月底)
+            bare = not not_score.match(plain, s.end())
+            if bare and Decimal(s.group()) <= Decimal(weight):
+                return s
+            if _HAN.match(plain[s.start() - 1]) and Decimal(s.group()) <= limit:
+                return None  # a name and its weight: the next row has begun, this one has no score
+        return None
 
     def from_(origin: int) -> list[list[_Row]]:
         if origin in readings:
             return readings[origin]
         readings[origin] = []
         at, subcategory = past_items(origin, None)
-        if not _DIGIT.search(text, at, stop):
-            readings[origin] = [[]]  # what is left is the last row's 偏差原因, or nothing
+        following = item.search(plain, at, stop)
+        if not _DIGIT.search(plain, at, following.start() if following else stop):
+            # what stands before the next item, or the end, is the 偏差原因 of the row before
+            readings[origin] = from_(following.start()) if following else [[]]
             return readings[origin]
         end = at
         while end < stop:
-            if text[end] == "\n" and item.match(text, end + 1, stop):
-                at, subcategory = past_items(end + 1, subcategory)  # a page's or group's item: the name is after it
+            if (found_item := item.match(plain, end, stop)) and end > at:
+                at, subcategory = past_items(
+                    found_item.start(), subcategory
+                )  # a group cell inside: the name is after it
                 end = at
-            elif text[end].isdigit():
-                piece = in_name.match(text, end, stop)
+            elif plain[end].isdigit():
+                piece = in_name.match(plain, end, stop)
                 if not piece:
                     break
                 end = piece.end()
             else:
                 end += 1
-        name = text[at:end].strip()
+        name = text[at:end].strip().lstrip(empty)  # an empty 偏差原因 cell (/, —) before the name
         found: list[list[_Row]] = []
-        run = _BARE_NUMBER.match(text, end, stop)
-        named = len(_HAN.findall(name)) >= 2 and len(name) <= max_name
+        run = _BARE_NUMBER.match(plain, end, stop)
+        named = len(_HAN.findall(name)) >= 2 and len(name) <= max_name and not regex.search(r"[A-Za-z]$", name)
         if run and named:
-            next_item = item.search(text, run.end(), stop)
+            next_item = item.search(plain, run.end(), stop)
             cells_end = next_item.start() if next_item else stop
             row = (name, text.index(name, at), subcategory)
-            for cut in range(1, len(run.group()) + 1):
+            for cut in range(1, min(len(run.group()), _MAX_WEIGHT_CHARS) + 1):
                 weight, rest = run.group()[:cut], run.group()[cut:]
                 if not _is_written_number(weight) or (rest and not _is_written_number(rest)):
                     continue
+                if not rest and (quantities.has_unit_at(end) or _LETTER.match(plain, run.end())):
+                    break  # the whole number carries a unit or is part of a word (开展3次, 5G基站): no weight
+                if rest and not (quantities.has_unit_at(end + cut) or date.match(plain, run.end())):
+                    continue  # what is left of a fused weight is a value with its unit or a date (10|2370人)
                 if Decimal(weight) > limit:
                     break
-                scores = [
-                    s
-                    for s in _SCORE_CELL.finditer(text, end + cut, cells_end)
-                    if not not_score.match(text, s.end()) and Decimal(s.group()) <= Decimal(weight)
-                ]
-                for s in scores:
-                    found += [[(*row, (weight, end), (s.group(), s.start())), *after] for after in from_(s.end())]
-                if not scores and rest and _REPEATED.match(text, end + cut, cells_end):
+                if score := score_of(weight, end + cut, cells_end):
+                    found += [
+                        [(*row, (weight, end), (score.group(), score.start())), *after] for after in from_(score.end())
+                    ]
+                elif rest and _REPEATED.match(plain, end + cut, cells_end):
                     found.append([(*row, (weight, end), None)])
-        if named and not found and (following := item.search(text, end, stop)):
+        if named and not found and following:
             found = from_(following.start())  # a row whose numbers fit no weight (8000亩 / 8535.5亩) is left
-        readings[origin] = found[:_MAX_READINGS]
+        readings[origin] = found[: _MAX_READINGS + 1]
         return readings[origin]
 
     return from_(start)
 
 
 def _weight_first_table(
-    text: str, start: int, stop: int, warnings: list[ReadWarning]
+    text: str, start: int, stop: int, quantities: _Quantities, warnings: list[ReadWarning]
 ) -> tuple[list[dict], list[Category]]:
     """Indicators of a fused table with the weight before the target (FORMS.md rendering 5), where the groups'
     weights settle the numbers: in each group, its rows' weights and its sub-groups' add up to its own, and a
@@ -956,10 +992,13 @@ def _weight_first_table(
             else:
                 subcategory, total = name, weight
         numbers = len(_BARE_NUMBER.findall(text, seg_start, seg_end))
-        readings = _weight_first_rows(text, seg_start, seg_end, limit) if numbers <= max_numbers else []
-        if total is None:
-            readings = [r for r in readings if all(row[4] for row in r)]  # no sum to settle an unread score
-        else:
+        # rows are read only where a group's stated weight settles them, in one reading
+        readings = (
+            _weight_first_rows(text, seg_start, seg_end, limit, quantities)
+            if total is not None and numbers <= max_numbers
+            else []
+        )
+        if len(readings) <= _MAX_READINGS:
             readings = [r for r in readings if sum((Decimal(row[3][0]) for row in r), Decimal(0)) == total]
         if len(readings) != 1:
             if numbers:
@@ -1068,7 +1107,7 @@ def _text_table_indicators(
         fused = len(quantities.between(header_end, line_end)) >= 2
         if fused and not any(_BARE_NUMBER.fullmatch(cell) for row in rows for cell, _ in row):
             if _is_weight_first(values):
-                table_rows, table_categories = _weight_first_table(text, header_end, stop, warnings)
+                table_rows, table_categories = _weight_first_table(text, header_end, stop, quantities, warnings)
                 found += table_rows
                 categories += table_categories
                 continue
