@@ -177,7 +177,9 @@ def _indicator_matches(gold: dict, name: str, weight, score) -> bool:
 
 def _score_indicators(report: Report, gold: list[dict], doc: DocumentScore) -> None:
     ev = report.evaluation
-    predicted = [(c.name, c.weight, c.score, c.span) for c in ev.categories] + [
+    # a scored line (GUIDE.md) is a category with a weight or a score, or a leaf indicator
+    scored = [c for c in ev.categories if c.weight is not None or c.score is not None]
+    predicted = [(c.name, c.weight, c.score, c.span) for c in scored] + [
         (i.name, i.weight, i.score, i.span) for i in ev.indicators
     ]
     used = [False] * len(predicted)

@@ -14,7 +14,7 @@ import regex
 
 from . import patterns
 from .document import Block, Cell, Document
-from .grids import is_values_line, lines_after, paired_by_rank, split_header_lines, squeeze
+from .grids import Squeezed, is_values_line, lines_after, paired_by_rank, split_header_lines, squeeze
 from .record import Category, CellRef, Indicator, IndicatorValue, Quantity, ReadWarning, Section
 from .structure import heading_marker
 
@@ -1023,25 +1023,30 @@ def _weight_first_table(
 
 def _group_cells(text: str, start: int) -> list[tuple[str, int]]:
     """The group cells a fused row starts with, as cells: category and sub-category words (产出指标(50分)数量指标),
-    and groups named freely with their weight in brackets (目标设定(6分), FORMS.md D)."""
+    and groups named freely with their weight in brackets (目标设定(6分), FORMS.md D). Words are matched with
+    pinyin annotations and spaces left out (产(chǎn)出指标(biāo)); a cell runs to where the next one starts."""
     rules = _rules()["text_table"]
     words = sorted(rules["categories"] + rules["subcategories"], key=len, reverse=True)
     weight = _weight_in_name()
     free_group = regex.compile(r"[^\d\s(（]{1,12}" + weight.pattern)
+    view = Squeezed(text)
+    plain = view.text
     cells: list[tuple[str, int]] = []
     at = 0
     while True:
-        word = next((w for w in words if text.startswith(w, at)), None)
-        if word and regex.match(r"\d", text[at + len(word) : at + len(word) + 1]):
+        word = next((w for w in words if plain.startswith(w, at)), None)
+        if word and regex.match(r"\d", plain[at + len(word) : at + len(word) + 1]):
             return cells  # 社会效益10效益明显9: a group word before a number is the indicator's name
         if word:
-            m = weight.match(text, at + len(word))
+            m = weight.match(plain, at + len(word))
             end = m.end() if m else at + len(word)
-        elif m := free_group.match(text, at):
+        elif m := free_group.match(plain, at):
             end = m.end()
         else:
             return cells
-        cells.append((text[at:end], start + at))
+        cell_start = sum(len(c) for c, _ in cells)
+        cell_end = view.offsets[end] if end < len(plain) else len(text)
+        cells.append((text[cell_start:cell_end], start + cell_start))
         at = end
 
 
@@ -1123,7 +1128,7 @@ def _text_table_indicators(
             while cells and (peeled < len(groups) or not groups):
                 # a row holds at most one cell per group column: past them the name begins (效益 | 履职效益 |
                 # 社会效益 is the indicator 社会效益)
-                word = weight_in_name.sub("", cells[0][0]).strip()
+                word = Squeezed(weight_in_name.sub("", cells[0][0])).text  # pinyin and spaces left out
                 m = weight_in_name.search(cells[0][0])
                 # a group word followed by a bare number is an indicator's name (社会效益 | 10 | ... | 9), unless
                 # the header gives groups a 分值 column of their own

@@ -57,6 +57,17 @@ CASES = [
             ("在职人员控制率", "决策", "预算配置", D(4), D(4)),
         ],
     ),
+    # web copies with pinyin after each character (產(chǎn)出指標(biāo)): the group words are known without it, the
+    # name keeps it as written
+    (
+        PROJECT
+        + NATIONAL_NO_WEIGHT
+        + "產(chǎn)出指標(biāo)質(zhì)量指標(biāo)監(jiān)測數(shù)據(jù)必须合格100%100%10時(shí)效指標(biāo)資料按時上報率98%98%19.6",
+        [
+            ("監(jiān)測數(shù)據(jù)必须合格", "产出指标", "质量指标", None, D(10)),
+            ("資料按時上報率", "产出指标", "时效指标", None, D("19.6")),
+        ],
+    ),
     # a score above 100 under a header without weights is no score
     (PROJECT + NATIONAL_NO_WEIGHT + "产出指标数量指标培训人次500人次526人次2020", []),
     # a run-on paragraph before the values is not a name
