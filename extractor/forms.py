@@ -110,15 +110,17 @@ class _Header:
 @cache
 def _header_word() -> regex.Pattern:
     """A header word of the forms read here, made whole from two lines: a funds column, a basic-data title,
-    staff or year column, a final-accounts column; a few words may stand before a column (年度预算数) and a
-    unit after any, its closing bracket lost (数(万元)."""
+    staff or year column, a final-accounts column, with a unit after it, its closing bracket lost (数(万元); a
+    block title ending in a column word stands before its unit (年度预算数(万元). A row label under a header
+    joins no cell: 基本支出 and 合计 are not 基本支出合计."""
     data = patterns.load("forms")
     basic = data["basic_data"]
     words = [*_rules().columns, *basic["titles"], *(w for ws in data["final_accounts"]["columns"].values() for w in ws)]
     staff = [w for key in ("authorized", "actual", "rate") for w in basic["staff"][key]]
+    unit = r"[(（](?:万元|元)[)）]?"
     return regex.compile(
-        rf"(?:\p{{Han}}{{0,4}}(?:{patterns.alternation(words)})|(?:(?:19|20)\d{{2}}年)?(?:实际)?"
-        rf"(?:{patterns.alternation(staff)})|{basic['columns']['pattern']})(?:[(（](?:万元|元)[)）]?)?"
+        rf"(?:{patterns.alternation(words)}|(?:(?:19|20)\d{{2}}年)?(?:实际)?(?:{patterns.alternation(staff)})"
+        rf"|{basic['columns']['pattern']})(?:{unit})?|\p{{Han}}{{1,4}}(?:{patterns.alternation(words)}){unit}"
     )
 
 
@@ -792,12 +794,10 @@ def _expenditure_total_row(
 
 def _values_apart_below(text: str, header_end: int, label_at: int) -> Optional[tuple[int, str]]:
     """(start, text) of the values line paired by rank with the label line at `label_at`, among the lines of a
-    table below its header (FORMS.md rendering 7 with the total row first, as 决算 tables have it); lines of
-    header words alone (科目编码 科目名称) are still the header."""
-    header_words = set(patterns.load("forms")["final_accounts"]["header_words"])
+    table from that line on (FORMS.md rendering 7 with the total row first, as 决算 tables have it)."""
     lines = [(at, line) for at, line in lines_after(text, text.find("\n", header_end) + 1, _ROW_LINES) if line.strip()]
-    while lines and set(lines[0][1].split()) <= header_words:
-        lines.pop(0)
+    while lines and lines[0][0] + len(lines[0][1]) <= label_at:
+        lines.pop(0)  # the header's own lines (功能分类, 科目编码 科目名称): the table's rows start at its 合计
     kinds = []
     for _, line in lines:
         cells = line.replace("|", " ").split()

@@ -64,6 +64,8 @@ _SPACES = regex.compile(r"\s+")
 _HAN = regex.compile(r"\p{Han}")
 _DIGIT = regex.compile(r"\d")
 _LETTER = regex.compile(r"[A-Za-z]+\p{Han}")
+# A group's name printed alone on a line: Chinese characters only, as a cell of the form holds it.
+_HAN_WORD = regex.compile(r"\p{Han}{2,12}")
 
 
 def _clean(text: str) -> str:
@@ -593,18 +595,28 @@ def _weighted_group_rows(cells: list[tuple[str, int]], roles: list[str], width: 
     return rows
 
 
-def _floating_group_names(rows: list[list[tuple[str, int]]]) -> list[list[tuple[str, int]]]:
+def _floating_group_names(rows: list[list[tuple[str, int]]], roles: list[str]) -> list[list[tuple[str, int]]]:
     """Rows of a table whose groups have weight columns, where a group cell spanning rows was printed after the
-    first rows it spans (FORMS.md rendering 6): a row that starts with its group's weight (20 目标设定 8 ...)
-    takes, in order, the next row that is one word alone (投入) as that group's name."""
+    first rows it spans (FORMS.md rendering 6): a row that opens groups with one name missing (20 目标设定 8
+    ... : one cell short, starting with the weight) takes the next lone word of that level as the name: a
+    category word of the framework (投入) for a category, a word that is no such category for a sub-group
+    (预算配置). A request lapses where the next row of its level opens; other lone lines stay rows."""
+    rules = _rules()["text_table"]
+    levels = [r for r in ("category", "subcategory") if f"{r}_weight" in roles]
+    leaf = len(roles) - roles.index("name")
     named: list[list[tuple[str, int]]] = []
-    nameless: list[int] = []
+    waiting: dict[str, int] = {}
     for row in rows:
-        if len(row) == 1 and not _DIGIT.search(row[0][0]) and nameless:
-            named[nameless.pop(0)].insert(0, row[0])
+        word = row[0][0].strip() if len(row) == 1 else ""
+        level = "category" if word in rules["categories"] else "subcategory" if _HAN_WORD.fullmatch(word) else None
+        if level in waiting:
+            named[waiting.pop(level)].insert(0, row[0])
             continue
-        if row and _BARE_NUMBER.fullmatch(row[0][0]):
-            nameless.append(len(named))
+        opened = [lv for k, lv in enumerate(levels) if len(row) == 2 * len(levels[k:]) + leaf - 1]
+        if row and _BARE_NUMBER.fullmatch(row[0][0]) and opened:
+            for lv in levels[levels.index(opened[0]) :]:
+                waiting.pop(lv, None)  # an earlier request of this level or below lapses
+            waiting[opened[0]] = len(named)
         named.append(list(row))
     return named
 
@@ -729,12 +741,20 @@ def _value_runs(quantities: list[Quantity], text: str) -> list[list[Quantity]]:
 
 
 def _fused_rows(
-    text: str, start: int, stop: int, values: list[str], quantities: _Quantities, warnings: list[ReadWarning]
+    text: str,
+    start: int,
+    stop: int,
+    roles: list[str],
+    quantities: _Quantities,
+    warnings: list[ReadWarning],
 ) -> list[list[tuple[str, int]]]:
     """Rows of a table whose cells are all fused, rows included (FORMS.md rendering 5), after its header. A row
     ends in a run of values whose last is the bare score, or the weight and score fused; its name is the text
-    before the run, after its group words. Cells come back one per header role, empty where unread; a row
-    whose values the arithmetic does not settle keeps only its weighted group words."""
+    before the run, after its group words, of which a row holds at most one per group column (效益指标 with no
+    row of its own before 满意度指标 | 服务对象满意度指标 is left). Cells come back one per header role, empty
+    where unread; a row whose values the arithmetic does not settle keeps only its weighted group words."""
+    values = roles[roles.index("name") + 1 :]
+    group_columns = len([r for r in roles[: roles.index("name")] if r in ("category", "subcategory")])
     rules = _rules()["text_table"]
     flag = regex.compile(rules["row_end_flag"])
     weight_in_name = _weight_in_name()
@@ -768,6 +788,8 @@ def _fused_rows(
                 rows.append(groups)  # 效益指标(40分) stands, with the weight it states, over rows left unread
             continue
         cells = dict.fromkeys(values, ("", last.span[0])) | read
+        while len(groups) > max(group_columns, 1) and not weight_in_name.search(groups[0][0]):
+            groups.pop(0)
         rows.append(groups + [(name, at + between.index(name, prefix))] + [cells[v] for v in values])
     return [row for row in rows if row]
 
@@ -1104,7 +1126,7 @@ def _text_table_indicators(
         )
         stop = _table_end(text, header_end, headers[n + 1 :])
         if group_weights:
-            rows = _floating_group_names(rows)
+            rows = _floating_group_names(rows, roles)
         if group_weights and (one_per_line or not any(_BARE_NUMBER.fullmatch(c) for row in rows for c, _ in row[1:])):
             # one cell per line or fused: rows cut by the weights (FORMS.md D, older framework)
             rows = _weighted_group_rows(_segments(text, line_start, stop), roles, len(values))
@@ -1116,7 +1138,7 @@ def _text_table_indicators(
                 found += table_rows
                 categories += table_categories
                 continue
-            rows = _fused_rows(text, header_end, stop, values, quantities, warnings)
+            rows = _fused_rows(text, header_end, stop, roles, quantities, warnings)
         for cells in rows:
             if len(cells) == 1:
                 limit = categories[-1].weight if categories and categories[-1].weight else Decimal(100)
@@ -1125,7 +1147,7 @@ def _text_table_indicators(
                     warnings.append(ReadWarning.unread_row((cells[0][1], cells[0][1] + len(cells[0][0])), cells[0][0]))
                 cells = unfused or cells
             peeled = 0
-            while cells and (peeled < len(groups) or not groups):
+            while cells and (peeled < len(groups) or not groups) and not _BARE_NUMBER.fullmatch(cells[0][0]):
                 # a row holds at most one cell per group column: past them the name begins (效益 | 履职效益 |
                 # 社会效益 is the indicator 社会效益)
                 word = Squeezed(weight_in_name.sub("", cells[0][0])).text  # pinyin and spaces left out
@@ -1138,9 +1160,17 @@ def _text_table_indicators(
                     and not m
                     and (not group_weights or len(cells) <= leaf_cells)
                 )
-                # a row with exactly a leaf's cells, where no deviation column can have vanished, is a leaf
-                # whatever its name (可持续影响 | 长效机制健全 | 5 | 5 under 履职效益, FORMS.md D)
-                whole_leaf = len(cells) == leaf_cells and values[-1:] != ["deviation_reason"] and not m
+                # where the table names its sub-groups freely (履职效益, FORMS.md D), a sub-group word of the national
+                # framework opening a row with exactly a leaf's cells, no deviation column to have vanished, is the
+                # indicator's name (可持续影响 | 长效机制健全 | 5 | 5)
+                free_groups = subcategory is not None and subcategory not in subcategory_words
+                whole_leaf = (
+                    free_groups
+                    and word in subcategory_words
+                    and len(cells) == leaf_cells
+                    and values[-1:] != ["deviation_reason"]
+                    and not m
+                )
                 if named or whole_leaf:
                     break
                 if not word and m and categories and categories[-1].weight is None:

@@ -490,3 +490,56 @@ def test_unread_rows_are_reported(text, unread):
     """A fused row that no single reading fits is listed in the record's warnings with its span, never guessed."""
     report = extractor.extract_text(text)
     assert [(w.code, text[w.span[0] : w.span[1]]) for w in report.warnings] == [("unread_row", u) for u in unread]
+
+
+# A D table whose group cells a flattened PDF printed after their first rows (rendering 6), and lone lines that
+# are not group names: a wrapped criterion, a page's 续表, a unit note, the end of a wrapped name.
+D_HEAD = "祁东县水利局2023年度部门整体支出绩效评价报告\n部门整体支出绩效评价评分表\n一级指标 分值 二级指标 分值 三级指标 分值 评分标准 得分\n"
+D_BODY = (
+    "20 目标设定 8 绩效目标合理性 4 依据充分且符合实际 4\n绩效指标明确性 4 指标清晰可衡量 3\n投入\n"
+    "12 在职人员控制率 6 控制在编制以内 6\n预算配置\n三公经费变动率 6 较上年有所下降 5\n"
+    "30 预算执行 18 预算执行率 10 按执行进度计分 10\n预算调整率 4 调整越少得分越高 4\n结转结余率 4 结转结余越少得分越高 3\n"
+    "过程\n12 资产管理安全性 6 资产保存完整 6\n资产管理\n固定资产利用率 6 利用充分 6\n总分 50 46\n"
+)
+D_GROUPS = [("投入", 20), ("目标设定", 8), ("预算配置", 12), ("过程", 30), ("预算执行", 18), ("资产管理", 12)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        D_BODY,
+        D_BODY.replace("依据充分且符合实际 4\n", "依据充分且 4\n符合实际\n"),
+        D_BODY.replace("预算调整率 4 调整越少得分越高 4\n", "预算调整率 4 调整越少得分越高 4\n续表\n"),
+        D_BODY.replace("预算调整率 4 调整越少得分越高 4\n", "预算调整率 4 调整越少得分越高 4\n（单位：分）\n"),
+        D_BODY.replace("18 预算执行率 10", "18 预算执行 10").replace("按执行进度计分 10\n", "按执行进度计分 10\n率\n"),
+    ],
+    ids=["as printed", "wrapped criterion", "续表", "unit note", "wrapped name"],
+)
+def test_group_names_printed_after_their_rows(body):
+    report = extractor.extract_text(D_HEAD + body)
+    assert [(c.name, c.weight) for c in report.evaluation.categories] == [(n, D(w)) for n, w in D_GROUPS]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a sub-group word opening a row whose target vanished is the group, under a national framework
+        (
+            PROJECT
+            + "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n产出指标 数量指标 培训人次 ≥500人次 526人次 20 20\n"
+            + "质量指标 培训合格率 95% 15 15\n",
+            [("培训人次", "产出指标", "数量指标", D(20), D(20)), ("培训合格率", "产出指标", "质量指标", D(15), D(15))],
+        ),
+        # a category word opening a row whose sub-group vanished stays the category
+        (
+            DEPARTMENT
+            + "一级指标 二级指标 三级指标 分值 评价标准 得分\n决策 目标设定 绩效目标合理性 3 目标与部门职能相符 3\n"
+            + "过程 预算执行率 10 9\n结转结余率 5 结转结余越少得分越高 4\n",
+            [("绩效目标合理性", "决策", "目标设定", D(3), D(3)), ("结转结余率", "过程", None, D(5), D(4))],
+        ),
+    ],
+)
+def test_group_words_opening_short_rows(text, expected):
+    report = extractor.extract_text(text)
+    got = [(i.name, i.category, i.subcategory, i.weight, i.score) for i in report.evaluation.indicators]
+    assert got == expected
