@@ -903,7 +903,7 @@ def _weight_first_rows(text: str, start: int, stop: int, limit: Decimal, quantit
     item, in_name, not_score = _row_item(), regex.compile(rules["digits_in_name"]), regex.compile(rules["not_a_score"])
     subcategories = set(_rules()["text_table"]["subcategories"])
     max_name = _rules()["prose"]["max_name_length"]
-    empty, date = rules["empty_cell"], regex.compile(rules["date_word"])
+    empty, date, date_word = rules["empty_cell"], regex.compile(rules["date"]), regex.compile(rules["date_word"])
     # page numbers between the rows (\n3\n, - 4 -, 第2页) are no cells: blanked, offsets kept
     page = regex.compile(rules["page_number"])
     plain = text[:start] + page.sub(lambda m: " " * len(m.group()), text[start:stop]) + text[stop:]
@@ -919,8 +919,14 @@ def _weight_first_rows(text: str, start: int, stop: int, limit: Decimal, quantit
         for s in _SCORE_CELL.finditer(plain, at, stop):
             if s.end() > end:
                 break  # past the row's cells (a number cut off at the next item would read as a shorter one)
-            if plain.endswith("第", 0, s.start()) or quantities.has_unit_at(s.start()) or date.match(plain, s.end()):
+            if (
+                plain.endswith("第", 0, s.start())
+                or quantities.has_unit_at(s.start())
+                or date.fullmatch(plain, s.start(), s.end() + 1)
+            ):
                 continue  # a value of the target or the actual (2次, 第4季度, 12月底)
+            if date_word.match(plain, s.end()):
+                return None  # a number run into a date (2.5 | 2023年底前...): no score to read
             bare = not not_score.match(plain, s.end())
             if bare and Decimal(s.group()) <= Decimal(weight):
                 return s
@@ -962,11 +968,11 @@ def _weight_first_rows(text: str, start: int, stop: int, limit: Decimal, quantit
             row = (name, text.index(name, at), subcategory)
             for cut in range(1, min(len(run.group()), _MAX_WEIGHT_CHARS) + 1):
                 weight, rest = run.group()[:cut], run.group()[cut:]
-                if not _is_written_number(weight) or (rest and not _is_written_number(rest)):
-                    continue
+                if not _is_written_number(weight) or (rest and (not _is_written_number(rest) or rest == "0")):
+                    continue  # 10人次 is no weight 1 before 0人次
                 if not rest and (quantities.has_unit_at(end) or _LETTER.match(plain, run.end())):
                     break  # the whole number carries a unit or is part of a word (开展3次, 5G基站): no weight
-                if rest and not (quantities.has_unit_at(end + cut) or date.match(plain, run.end())):
+                if rest and not (quantities.has_unit_at(end + cut) or date.fullmatch(plain, end + cut, run.end() + 1)):
                     continue  # what is left of a fused weight is a value with its unit or a date (10|2370人)
                 if Decimal(weight) > limit:
                     break

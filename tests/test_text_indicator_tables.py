@@ -179,6 +179,11 @@ HOSTILE_CASES = [
     (T + "PM2.5平均浓度10≤35微克/立方米32微克/立方米10", []),
     (T + "第2批次资金拨付率10100%100%10", []),
     (T + "开展3次宣传活动10完成完成10", []),
+    # a score run into the next name's year (2.5 | 2023年底前...) is no score 2.52023: the group is unread
+    (
+        "产出指标(15分)数量指标培训人次10100人次100人次10质量指标验收合格率3是是2.52023年底前完成项目验收2是基本是1.5",
+        [],
+    ),
     # rows adding up to more than their group's weight: none is read, no row takes the next one's score
     (T + "受益人数10≥500人500人10服务满意度5≥90%95%4", []),
     # categories named freely, each with rows of its own
