@@ -5,14 +5,16 @@ import subprocess
 import sys
 from decimal import Decimal
 
+import docx
 import lxml.html
 import pytest
+from markupsafe import escape
 
 import extractor
 from conftest import CORPUS
 from extractor.batch import BatchSettings, run_batch
 from extractor.pipeline import extract_document
-from extractor.review import render_index, render_page
+from extractor.review import _EscapedText, render_index, render_page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BROWSER_ARGS = [
@@ -47,6 +49,43 @@ def test_page_is_self_contained_and_escapes_report_text(tmp_path):
     assert "alert('x')</script>" not in page and "&lt;script&gt;alert" in page
     assert not tree.xpath("//*[@src]") and not tree.xpath("//link")  # no network: nothing to fetch
     assert [m.text for m in tree.findall(".//mark")] == ["98.56万元", "100%"]
+
+
+def test_table_cells_escape_report_text(tmp_path):
+    """Cells are pieces of the text escaped once: markup, entities and quotes in them stay text."""
+    document = docx.Document()
+    document.add_paragraph("一、<预算>执行情况")
+    table = document.add_table(rows=2, cols=3)
+    for r, row in enumerate([["指标<b>", "目标值&amp;", "实际值'"], ["完成率<i>", "≥90%", '"95%"</td>']]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "evil.docx"
+    document.save(path)
+    tree = lxml.html.fromstring(render_page(*extract_document(path)))
+    cells = [td.text_content() for td in tree.findall(".//table[@class='block']//td")]
+    assert cells == ["指标<b>", "目标值&amp;", "实际值'", "完成率<i>", "≥90%", '"95%"</td>']
+    assert tree.find(".//h2").text_content() == "一、<预算>执行情况"
+    assert [m.text for m in tree.findall(".//mark")] == ["≥90%", "95%"]
+    assert not tree.xpath("//article//b | //article//i | //article//td//td")
+
+
+def test_escape_changes_five_characters_each_on_its_own():
+    """_EscapedText slices one escape of the whole text, which holds while escape maps each character alone and
+    changes only & < > " '; a markupsafe that escaped more would fail here, not in a page."""
+    every = "".join(map(chr, range(0x110000)))
+    each = [str(escape(c)) for c in every]
+    assert {c for c, escaped in zip(every, each) if escaped != c} == set("&<>\"'")
+    assert str(escape(every)) == "".join(each)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["预算98.56万元，执行率100%", "<b>&amp;'\"</b>", "a<b", "&&&", "'开头", '结尾"', ""],
+)
+def test_escaped_text_pieces_are_escaped_slices(text):
+    escaped = _EscapedText(text)
+    pieces = {(a, b): escaped.piece(a, b) for a in range(len(text) + 1) for b in range(a, len(text) + 1)}
+    assert pieces == {(a, b): str(escape(text[a:b])) for a, b in pieces}
 
 
 def test_batch_review_writes_an_index(tmp_path):
