@@ -7,7 +7,6 @@ markupsafe's escape and cut into the page's pieces from that, so report text can
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from functools import cache
@@ -15,6 +14,7 @@ from itertools import accumulate
 from pathlib import Path
 
 import jinja2
+import regex
 from markupsafe import Markup, escape
 
 from . import jsonio
@@ -78,7 +78,7 @@ def _templates() -> jinja2.Environment:
 
 
 # markupsafe escapes these five characters and no other, each into a longer entity of its own.
-_SPECIAL = re.compile("[&<>\"']")
+_SPECIAL = regex.compile("[&<>\"']")
 _GROWTH = {c: len(escape(c)) - 1 for c in "&<>\"'"}
 
 
