@@ -455,6 +455,8 @@ def _read_total_row(text: str, squeezed: Squeezed, reading: FormReading) -> None
             segment, row_end = line, values_at + len(line)
             score = _total_score_cell(text, line, values_at, row_end)
         if score is None:
+            if regex.match(r"[\s|\t:：]*\d", segment) and len(_number_cells(segment, end)) == 2:
+                reading.rows.append((start, row_end))  # 总分 | 50 | 46 of a part table: its weight is no total
             continue
         q = _quantity(score, "score", None)
         assert q is not None  # a score always makes a quantity
@@ -473,7 +475,7 @@ def _total_score_cell(text: str, segment: str, start: int, row_end: int) -> Opti
     rules = _rules()
     if not regex.match(r"[\s|\t:：]*\d", segment) or text[row_end : row_end + 1] in ("分", "%"):
         return None
-    cells = [c for text_, at in _runs(segment, start) if (c := _cell(text_, at)) and c.value is not None]
+    cells = _number_cells(segment, start)
     if len(cells) == 1 and cast(Decimal, cells[0].value) > rules.weight_total and not cells[0].percent:
         cells = _weight_and_score(cells[0], rules.weight_total)
     if any(c.percent for c in cells) or not 1 <= len(cells) <= 2:
@@ -481,6 +483,11 @@ def _total_score_cell(text: str, segment: str, start: int, row_end: int) -> Opti
     if len(cells) == 2 and cells[0].value != rules.weight_total:
         return None
     return cells[-1] if cast(Decimal, cells[-1].value) <= rules.weight_total else None
+
+
+def _number_cells(segment: str, start: int) -> list[_Cell]:
+    """The cells of a row's values that hold a number."""
+    return [c for text_, at in _runs(segment, start) if (c := _cell(text_, at)) and c.value is not None]
 
 
 def _values_line_by_rank(text: str, label_at: int) -> Optional[tuple[int, str]]:

@@ -38,6 +38,7 @@ E_TOTALS = [
     ("budget.project.actual", "3,535,100.00"),
     ("budget.total.actual", "11,772,000.00"),
 ]
+D_SCORES = "某局2023年度部门整体支出绩效评价报告\n部门整体支出绩效评价评分表\n一级指标 分值 二级指标 分值 三级指标 分值 评分标准 得分\n"
 LAYOUTS = [
     # a row label alone under a whole header joins no header cell (基本支出 + 合计 is no 基本支出合计), and the
     # next table's 合计 is not this one's
@@ -56,6 +57,9 @@ LAYOUTS = [
         "行政运行\n一般行政管理事务\n",
         [],
     ),
+    # the 总分 row of a part table (weight 8, not 100) gives no total score, its weight least of all
+    (D_SCORES + "绩效指标明确性 4 指标清晰可衡量 3\n投入 目标设定 8 绩效目标合理性 4 依据充分 4\n总分 8 7\n", []),
+    (D_SCORES + "绩效指标明确性 4 指标清晰可衡量 3\n总分 100 97\n", [("evaluation.total_score", "97")]),
     # the first label under a header is a row, not the end of a header word (项目 + 项目支出)
     (
         "南县财政局2023年度部门整体支出绩效自评报告\n2023年度部门整体支出绩效自评表\n"
