@@ -777,6 +777,8 @@ def _fused_rows(
                 m = weight_in_name.search(word)
                 limit = Decimal(m.group(1)) if m else Decimal(100)
         prefix = sum(len(g) for g, _ in groups)
+        if page := _page_item().search(between, prefix):
+            prefix = page.end()  # a page's item number on a line of its own start (取得2018-2022 / 2、监测资料)
         name = between[prefix:].strip()
         named = bool(name) and len(name) <= _rules()["prose"]["max_name_length"]
         read = _fused_values(run, values, limit) if named else None
@@ -886,6 +888,13 @@ def _row_item() -> regex.Pattern:
     return regex.compile(
         f"(?P<word>{'|'.join(map(regex.escape, words))})(?:{marker['item_number']})?|{marker['item_marker']}"
     )
+
+
+@cache
+def _page_item() -> regex.Pattern:
+    """An item marker starting a line inside a fused row's name: the web copy's page number (2、) or a
+    row's item (指标2:); the name is what follows the last one."""
+    return regex.compile(rf"(?s:.*)\n[^\S\n]*(?:{_rules()['text_table']['weight_first']['item_marker']})")
 
 
 _Row = tuple[str, int, Optional[str], tuple[str, int], Optional[tuple[str, int]]]

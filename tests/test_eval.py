@@ -11,7 +11,7 @@ from extractor.evaluate import evaluate
 
 # Floors a little under today's numbers; raise them as accuracy improves.
 CORPUS_FLOORS = {"amounts": 1.0, "percents": 1.0, "indicators": 1.0, "facts": 1.0}
-CORPUS_DEV_FLOORS = {"amounts": 0.97, "percents": 0.93, "indicators": 0.89, "facts": 0.87}
+CORPUS_DEV_FLOORS = {"amounts": 0.97, "percents": 0.93, "indicators": 0.90, "facts": 0.87}
 # Never 1.000 on a dozen documents: a floor at 1.000 rewards vocabulary grown for one of them.
 CORPUS_DEV_ACCURACY_FLOORS = {"fiscal_year": 0.9, "department": 0.85, "total_score": 0.8, "report_kind": 0.9}
 

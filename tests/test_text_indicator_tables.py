@@ -68,6 +68,16 @@ CASES = [
             ("資料按時上報率", "产出指标", "时效指标", None, D("19.6")),
         ],
     ),
+    # a name cut by a web copy's page (取得2018-2022 / 2、监测资料): the name is what follows the page's number
+    (
+        PROJECT
+        + NATIONAL_NO_WEIGHT
+        + "产出指标质量指标监测数据必须合格100%100%10进度指标取得2018-2022\n2、监测资料100%100%10",
+        [
+            ("监测数据必须合格", "产出指标", "质量指标", None, D(10)),
+            ("监测资料", "产出指标", "质量指标", None, D(10)),
+        ],
+    ),
     # a score above 100 under a header without weights is no score
     (PROJECT + NATIONAL_NO_WEIGHT + "产出指标数量指标培训人次500人次526人次2020", []),
     # a run-on paragraph before the values is not a name
