@@ -956,9 +956,8 @@ def _weight_first_rows(text: str, start: int, stop: int, limit: Decimal, quantit
         end = at
         while end < stop:
             if (found_item := item.match(plain, end, stop)) and end > at:
-                at, subcategory = past_items(
-                    found_item.start(), subcategory
-                )  # a group cell inside: the name is after it
+                # a group cell or an item inside: the name is what follows it
+                at, subcategory = past_items(found_item.start(), subcategory)
                 end = at
             elif plain[end].isdigit():
                 piece = in_name.match(plain, end, stop)
