@@ -150,6 +150,20 @@ def _items_of(category: Category, indicators: list[Indicator]) -> list[Indicator
     return [i for i in indicators if i.category == category.name]
 
 
+def _empty_subgroups(category: Category, report: Report) -> list[Category]:
+    """The weighted sub-groups printed inside a category's part of the text that hold no indicator (服务对象满意度
+    指标(10分) with its rows unread or none): their weight is part of the category's all the same."""
+    ev = report.evaluation
+    later = [c.span[0] for c in ev.categories if c.level == 1 and c.span[0] > category.span[0]]
+    end = min(later, default=len(report.text))
+    used = {i.subcategory for i in ev.indicators}
+    return [
+        g
+        for g in ev.categories
+        if g.level == 2 and g.weight is not None and g.name not in used and category.span[0] < g.span[0] < end
+    ]
+
+
 def check_item_weights(facts: _Facts, report: Report) -> Iterable[Check]:
     ev = report.evaluation
     for category in ev.categories:
@@ -157,6 +171,9 @@ def check_item_weights(facts: _Facts, report: Report) -> Iterable[Check]:
         if category.weight is None or not items or any(i.weight is None for i in items):
             continue
         total = sum((cast(Decimal, i.weight) for i in items), Decimal(0))
+        if total != category.weight and (empty := _empty_subgroups(category, report)):
+            with_empty = total + sum((cast(Decimal, g.weight) for g in empty), Decimal(0))
+            total = with_empty if with_empty == category.weight else total
         yield _check(
             "item_weights_sum_to_category",
             total == category.weight,
@@ -171,10 +188,18 @@ def check_item_weights(facts: _Facts, report: Report) -> Iterable[Check]:
 
 
 def check_category_weights(facts: _Facts, report: Report) -> Iterable[Check]:
+    """The top-level weights add up to 100. Where the categories alone do not, scored lines outside any
+    category count too: the funds row of FORMS.md A and B (预算执行率, 10 of the 100) beside 产出/效益/满意度."""
     top = [c for c in report.evaluation.categories if c.level == 1]
     if not top or any(c.weight is None for c in top):
         return
     total = sum((cast(Decimal, c.weight) for c in top), Decimal(0))
+    ids = [c.id for c in top]
+    outside = [i for i in report.evaluation.indicators if i.category is None and i.weight is not None]
+    if total != _HUNDRED and outside:
+        with_outside = total + sum((cast(Decimal, i.weight) for i in outside), Decimal(0))
+        if with_outside == _HUNDRED:
+            total, ids = with_outside, ids + [i.id for i in outside]
     yield _check(
         "category_weights_sum_to_100",
         total == _HUNDRED,
@@ -186,7 +211,7 @@ def check_category_weights(facts: _Facts, report: Report) -> Iterable[Check]:
         expected=_HUNDRED,
         found=total,
         tolerance=Decimal(0),
-        indicators=[c.id for c in top],
+        indicators=ids,
     )
 
 

@@ -49,6 +49,10 @@ ITEMS = (
     "2、乙，年度指标值：1，实际完成值：1，分值10分，得分10分。"
 )
 CATEGORIES = "(一)产出指标(分值60分，得60分)\n(二)效益指标(分值{}分，得30分)"
+EMPTY_SUBGROUP = (
+    "2022年度项目支出绩效自评报告\n一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及改进措施"
+    "项目效益(35分)效果显著15改善条件改善条件13社会认可度10认可认可8服务对象满意度指标(10分)"
+)
 TOTAL = "绩效自评得分{}分。\n(一)产出指标(分值60分，得60分)\n(二)效益指标(分值40分，得40分)"
 WITHIN = "(一)产出指标(分值10分，得{}分)"
 DEDUCTION = "(一)预算执行率(分值10分，得9分，扣{}分)"
@@ -72,8 +76,12 @@ RULE_CASES = [
     ("parts_sum_to_whole", SUM.format("20万元"), "fail", D("1100000"), D("1000000")),
     ("item_weights_sum_to_category", ITEMS.format(20), "pass", D("20"), D("20")),
     ("item_weights_sum_to_category", ITEMS.format(30), "fail", D("30"), D("20")),
+    # a weighted sub-group with no row of its own (服务对象满意度指标(10分)) is part of its category's weight
+    ("item_weights_sum_to_category", EMPTY_SUBGROUP, "pass", D("35"), D("35")),
     ("category_weights_sum_to_100", CATEGORIES.format(40), "pass", D("100"), D("100")),
     ("category_weights_sum_to_100", CATEGORIES.format(30), "fail", D("100"), D("90")),
+    # a scored line outside the categories (the funds row's 10 points of FORMS.md A) makes up the 100
+    ("category_weights_sum_to_100", TARGET.format(10) + "\n" + CATEGORIES.format(30), "pass", D("100"), D("100")),
     ("category_scores_sum_to_total", TOTAL.format(100), "pass", D("100"), D("100")),
     ("category_scores_sum_to_total", TOTAL.format(98), "fail", D("100"), D("98")),
     ("score_within_weight", WITHIN.format(9), "pass", D("10"), D("9")),
