@@ -811,20 +811,6 @@ def _fused_values(run: list[Quantity], values: list[str], limit: Decimal) -> Opt
     core = [v for v in values if v in ("target", "actual", "weight", "score")]
     last = run[-1]
     score = last.text
-    if core == ["weight", "target", "actual", "score"]:
-        # the weight fused in front of the target, which the actual repeats (8550万粒550万粒8)
-        lead = regex.match(r"\d+", run[0].text)
-        digits = lead.group() if lead and len(run) == 3 else ""
-        splits = [
-            digits[:i]
-            for i in range(1, len(digits))
-            if _is_written_number(digits[:i])
-            and run[0].text[i:] == run[1].text
-            and Decimal(score) <= Decimal(digits[:i]) <= limit
-        ]
-        if len(splits) != 1:
-            return None
-        return {"weight": (splits[0], run[0].span[0]), "score": (score, last.span[0])}
     if core[-2:] == ["weight", "score"]:
         pairs = _weight_score_splits(score, limit)
         if values[values.index("weight") - 1] == "coefficient" and run[-2].unit == "%":
