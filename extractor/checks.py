@@ -150,6 +150,13 @@ def _items_of(category: Category, indicators: list[Indicator]) -> list[Indicator
     return [i for i in indicators if i.category == category.name]
 
 
+def _made_up(total: Decimal, expected: Decimal, uncounted: list[Decimal]) -> Decimal:
+    """`total` with the weights of scored lines it leaves out, where they make it exactly `expected`; else
+    `total` as it is (a sum checked on sure evidence only)."""
+    with_uncounted = total + sum(uncounted, Decimal(0))
+    return with_uncounted if total != expected and uncounted and with_uncounted == expected else total
+
+
 def _empty_subgroups(category: Category, report: Report) -> list[Category]:
     """The weighted sub-groups printed inside a category's part of the text that hold no indicator (服务对象满意度
     指标(10分) with its rows unread or none): their weight is part of the category's all the same."""
@@ -171,9 +178,8 @@ def check_item_weights(facts: _Facts, report: Report) -> Iterable[Check]:
         if category.weight is None or not items or any(i.weight is None for i in items):
             continue
         total = sum((cast(Decimal, i.weight) for i in items), Decimal(0))
-        if total != category.weight and (empty := _empty_subgroups(category, report)):
-            with_empty = total + sum((cast(Decimal, g.weight) for g in empty), Decimal(0))
-            total = with_empty if with_empty == category.weight else total
+        empty = _empty_subgroups(category, report)
+        total = _made_up(total, category.weight, [cast(Decimal, g.weight) for g in empty])
         yield _check(
             "item_weights_sum_to_category",
             total == category.weight,
@@ -196,10 +202,9 @@ def check_category_weights(facts: _Facts, report: Report) -> Iterable[Check]:
     total = sum((cast(Decimal, c.weight) for c in top), Decimal(0))
     ids = [c.id for c in top]
     outside = [i for i in report.evaluation.indicators if i.category is None and i.weight is not None]
-    if total != _HUNDRED and outside:
-        with_outside = total + sum((cast(Decimal, i.weight) for i in outside), Decimal(0))
-        if with_outside == _HUNDRED:
-            total, ids = with_outside, ids + [i.id for i in outside]
+    made_up = _made_up(total, _HUNDRED, [cast(Decimal, i.weight) for i in outside])
+    if made_up != total:
+        total, ids = made_up, ids + [i.id for i in outside]
     yield _check(
         "category_weights_sum_to_100",
         total == _HUNDRED,
