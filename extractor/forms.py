@@ -761,7 +761,7 @@ def _expenditure_total_row(
     if (
         line_end > 0
         and not text[label_end:line_end].strip(" |\t")
-        and (apart := _values_apart_below(text, end, label_start))
+        and (apart := _values_apart_below(text, label_start))
     ):
         values_at, segment = apart  # the 合计 line holds its label only: its values stand apart (rendering 7)
         row_end = values_at + len(segment)
@@ -799,19 +799,18 @@ def _expenditure_total_row(
         )
 
 
-def _values_apart_below(text: str, header_end: int, label_at: int) -> Optional[tuple[int, str]]:
+def _values_apart_below(text: str, label_at: int) -> Optional[tuple[int, str]]:
     """(start, text) of the values line paired by rank with the label line at `label_at`, among the lines of a
-    table from that line on (FORMS.md rendering 7 with the total row first, as 决算 tables have it)."""
-    lines = [(at, line) for at, line in lines_after(text, text.find("\n", header_end) + 1, _ROW_LINES) if line.strip()]
-    while lines and lines[0][0] + len(lines[0][1]) <= label_at:
-        lines.pop(0)  # the header's own lines (功能分类, 科目编码 科目名称): the table's rows start at its 合计
+    table from that line on (FORMS.md rendering 7 with the total row first, as 决算 tables have it): the header's
+    own lines above it (功能分类, 科目编码 科目名称) take no part."""
+    line_start = text.rfind("\n", 0, label_at) + 1
+    lines = [(at, line) for at, line in lines_after(text, line_start, _ROW_LINES) if line.strip()]
     kinds = []
     for _, line in lines:
         cells = line.replace("|", " ").split()
         kinds.append("values" if is_values_line(cells) else "row" if regex.search(r"\d", line) else "labels")
     pairs = paired_by_rank(kinds)
-    label = next((n for n, (at, line) in enumerate(lines) if at <= label_at < at + len(line)), None)
-    return lines[pairs[label]] if label in pairs else None
+    return lines[pairs[0]] if 0 in pairs else None
 
 
 def _unread_row(reading: FormReading, span: tuple[int, int], shown: str) -> None:
