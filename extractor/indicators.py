@@ -886,22 +886,21 @@ def _page_item() -> regex.Pattern:
 _Row = tuple[str, int, Optional[str], tuple[str, int], Optional[tuple[str, int]]]
 
 
-def _weight_first_rows(text: str, start: int, stop: int, limit: Decimal, quantities: _Quantities) -> list[list[_Row]]:
+def _weight_first_rows(
+    text: str, plain: str, start: int, stop: int, limit: Decimal, quantities: _Quantities
+) -> list[list[_Row]]:
     """The ways text[start:stop] reads as fused rows of name, weight, target and actual, score (the weight
     fused in front of the target: 保障人数102370人2370人10), each weight ≤ limit: rows as (name, name start,
     sub-category word, weight cell, score cell). A row's score is the first bare number after its weight that
     is not above it, before the next item; the score of a group's last row may be unread where its weight is
     fused to a target that the actual repeats. Words without a number before an item are the 偏差原因 of the
     row before; a row whose numbers fit no weight is passed over up to the next item. More than _MAX_READINGS
-    readings come back as that many and one."""
+    readings come back as that many and one. `plain` is the text with its page numbers blanked."""
     rules = _rules()["text_table"]["weight_first"]
     item, in_name, not_score = _row_item(), regex.compile(rules["digits_in_name"]), regex.compile(rules["not_a_score"])
     subcategories = set(_rules()["text_table"]["subcategories"])
     max_name = _rules()["prose"]["max_name_length"]
     empty, date, date_word = rules["empty_cell"], regex.compile(rules["date"]), regex.compile(rules["date_word"])
-    # page numbers between the rows (\n3\n, - 4 -, 第2页) are no cells: blanked, offsets kept
-    page = regex.compile(rules["page_number"])
-    plain = text[:start] + page.sub(lambda m: " " * len(m.group()), text[start:stop]) + text[stop:]
     readings: dict[int, list[list[_Row]]] = {}
 
     def past_items(at: int, subcategory: Optional[str]) -> tuple[int, Optional[str]]:
@@ -991,7 +990,10 @@ def _weight_first_table(
     weights settle the numbers: in each group, its rows' weights and its sub-groups' add up to its own, and a
     group read in exactly one way. A group read in none or several is left unread and reported."""
     groups = _weighted_groups(text, start, stop)
-    max_numbers = _rules()["text_table"]["weight_first"]["max_group_numbers"]
+    rules = _rules()["text_table"]["weight_first"]
+    # page numbers between the rows (\n3\n, - 4 -, 第2页) are no cells: blanked, offsets kept
+    page = regex.compile(rules["page_number"])
+    plain = text[:start] + page.sub(lambda m: " " * len(m.group()), text[start:stop]) + text[stop:]
     categories = [
         Category(id="", name=name, level=level, weight=weight, span=(at, end))  # type: ignore[arg-type]
         for name, at, end, weight, level in groups
@@ -1016,8 +1018,8 @@ def _weight_first_table(
         numbers = len(_BARE_NUMBER.findall(text, seg_start, seg_end))
         # rows are read only where a group's stated weight settles them, in one reading
         readings = (
-            _weight_first_rows(text, seg_start, seg_end, limit, quantities)
-            if total is not None and numbers <= max_numbers
+            _weight_first_rows(text, plain, seg_start, seg_end, limit, quantities)
+            if total is not None and numbers <= rules["max_group_numbers"]
             else []
         )
         if len(readings) <= _MAX_READINGS:
